@@ -1,0 +1,61 @@
+"""raw article -> normalised, language-tagged, sentence-split article."""
+
+from __future__ import annotations
+
+import time
+
+import nlp
+from pipeline.app import MercatoApp
+from pipeline.deadletter import dead_letter_event
+from schemas.codec import BadRecord, decode, encode
+from schemas.records import RawArticle, TokenizedArticle
+
+
+def tokenize_article(article: RawArticle) -> TokenizedArticle:
+    body = article.content or article.summary
+    doc = nlp.prepare(article.title, body, article.lang)
+    return TokenizedArticle(
+        id=article.id,
+        version=article.version,
+        source=article.source,
+        url=article.url,
+        title=article.title,
+        lang=doc.lang,
+        text=doc.text,
+        sentences=[[s.start, s.end] for s in doc.sentences],
+        token_count=len(doc.tokens),
+        published=article.published,
+        fetched_at=article.fetched_at,
+    )
+
+
+def install(app: MercatoApp) -> None:
+    topics, metrics = app.topics_, app.metrics
+    limit = app.settings.max_message_bytes
+    seconds = metrics.extract_seconds.labels("tokenize")
+    count_in = metrics.articles.labels("tokenize", "in")
+    count_out = metrics.articles.labels("tokenize", "out")
+
+    @app.agent(topics.raw, name="tokenize")
+    async def tokenize(stream):  # type: ignore[no-untyped-def]
+        async for event in stream.events():
+            # bytes (RawArticle JSON)
+            count_in.inc()
+            value = event.value
+            if value is not None and len(value) > limit:
+                await dead_letter_event(app, "tokenize", "oversized", f"{len(value)} bytes > {limit}", event)
+                continue
+            try:
+                article = decode(RawArticle, value)
+                started = time.perf_counter()
+                tokenized = tokenize_article(article)
+                seconds.observe(time.perf_counter() - started)
+            except BadRecord as exc:
+                await dead_letter_event(app, "tokenize", exc.reason, exc.detail, event)
+                continue
+            except Exception as exc:  # noqa: BLE001 - poison input must not stop the stream
+                await dead_letter_event(app, "tokenize", "exception", repr(exc), event)
+                continue
+            # TokenizedArticle, keyed by article id
+            await topics.tokenized.send(key=tokenized.id, value=encode(tokenized))
+            count_out.inc()

@@ -1,0 +1,73 @@
+"""Sentence and token spans with character offsets into the document text.
+
+Rules rather than a model: news prose is well punctuated, and a regex pass
+costs microseconds. Line breaks always end a sentence (titles and subheadings
+carry no final stop); a stop ends one when the next word starts a new
+sentence and the word before is not an abbreviation or an initial.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.types import Span
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr vs v prof sig sigg dott ing avv ecc etc pag no nr n"
+    " fc ac cf co ltd inc gen col capt lt ca approx".split()
+)
+# A candidate boundary: terminal punctuation, optional closers, spaces, then
+# something that can open a sentence.
+_BOUNDARY = re.compile(r"""([.!?]+|\.\.\.)(["')\]]*)(\s+)(?=["'(\[]?[A-ZÀ-ÖØ-Þ0-9])""")
+_WORD_BEFORE = re.compile(r"(\w+)\W*$")
+_LINE = re.compile(r"[^\n]+")
+_TOKEN = re.compile(
+    r"\d+(?:[.,]\d+)*"  # numbers with separators: 1.5, 23,5, 1.000.000
+    r"|\w+'(?=\w)(?!(?:s|re|ve|ll|d|m|t)\b)"  # Italian elision: dell' l' un'
+    r"|'(?:s|re|ve|ll|d|m)\b|n't\b"  # English clitics
+    r"|\w+(?:-\w+)*"
+    r"|[^\w\s]"
+)
+
+
+def _ends_sentence(text: str, stop_start: int) -> bool:
+    """Whether the stop at `stop_start` closes a sentence (not `G.`, `vs.`)."""
+    if text[stop_start] != ".":
+        return True
+    word = _WORD_BEFORE.search(text, max(0, stop_start - 20), stop_start)
+    if word is None:
+        return True
+    token = word.group(1)
+    if len(token) == 1 and token.isalpha():
+        return False  # an initial: "G. P. Gasperini"
+    return token.lower() not in _ABBREVIATIONS
+
+
+def sentence_spans(text: str) -> tuple[Span, ...]:
+    """Sentences of `text`, trimmed, as half-open spans."""
+    spans: list[Span] = []
+    for line in _LINE.finditer(text):
+        start, end = line.start(), line.end()
+        cursor = start
+        for boundary in _BOUNDARY.finditer(text, start, end):
+            if _ends_sentence(text, boundary.start(1)):
+                stop = boundary.end(2)
+                if stop > cursor:
+                    spans.append(_trimmed(text, cursor, stop))
+                cursor = boundary.end(3)
+        if cursor < end:
+            spans.append(_trimmed(text, cursor, end))
+    return tuple(span for span in spans if span.end > span.start)
+
+
+def _trimmed(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def token_spans(text: str) -> tuple[Span, ...]:
+    """Word, number and punctuation tokens; elided articles (l', dell') apart."""
+    return tuple(Span(m.start(), m.end()) for m in _TOKEN.finditer(text))

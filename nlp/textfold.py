@@ -1,0 +1,41 @@
+"""Accent and case folding that keeps every character where it was.
+
+Matching runs on folded text while spans must point into the original, so
+the fold maps each character to exactly one character (é -> e, Ł -> l, ’ -> ').
+Characters outside the Latin blocks are left as they are.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_EXTRA = {"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ı": "i", "ß": "ß",
+          "\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"}
+
+
+def _fold_char(char: str) -> str:
+    if char in _EXTRA:
+        return _EXTRA[char]
+    base = "".join(
+        c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+    ).lower()
+    return base if len(base) == 1 else char.lower() if len(char.lower()) == 1 else char
+
+
+_TABLE = {
+    code: _fold_char(chr(code))
+    for block in (range(0x41, 0x5B), range(0xC0, 0x250), range(0x1E00, 0x1F00))
+    for code in block
+    if _fold_char(chr(code)) != chr(code)
+}
+_TABLE.update({ord(k): v for k, v in _EXTRA.items()})
+
+
+def fold(text: str) -> str:
+    """Lowercase, accent-free text of the same length as `text`."""
+    return text.translate(_TABLE)
+
+
+def fold_key(text: str) -> str:
+    """Folded text with inner whitespace collapsed: a lookup key for names."""
+    return " ".join(fold(text).split())

@@ -1,0 +1,90 @@
+"""Plain data shared by the pure NLP stages: no Kafka, no I/O.
+
+The agents turn these into Faust records; `mercato extract` turns them into
+JSON lines (the gold.jsonl contract). Keeping them as frozen dataclasses means
+the extractor can be unit-tested and benchmarked without the runtime.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Role = Literal["player", "coach", "executive"]
+Kind = Literal[
+    "permanent",
+    "loan",
+    "loan_with_option",
+    "loan_with_obligation",
+    "free",
+    "return_from_loan",
+    "extension",
+    "appointment",
+    "departure",
+    "unknown",
+]
+Stage = Literal[
+    "rumour", "interest", "talks", "agreed", "medical", "official", "collapsed", "denied"
+]
+
+ROLES: tuple[Role, ...] = ("player", "coach", "executive")
+KINDS: tuple[Kind, ...] = (
+    "permanent",
+    "loan",
+    "loan_with_option",
+    "loan_with_obligation",
+    "free",
+    "return_from_loan",
+    "extension",
+    "appointment",
+    "departure",
+    "unknown",
+)
+# Ordered by how far a deal has progressed; collapsed/denied close an event.
+STAGES: tuple[Stage, ...] = (
+    "rumour",
+    "interest",
+    "talks",
+    "agreed",
+    "medical",
+    "official",
+    "collapsed",
+    "denied",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range [start, end) into `Document.text`."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A normalised, language-tagged article, ready for extraction."""
+
+    text: str  # title + blank line + body, normalised (see nlp.normalize)
+    lang: str  # ISO 639-1 code, or "und" when undetermined
+    sentences: tuple[Span, ...] = ()
+    tokens: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One transfer event as one article reports it."""
+
+    person: str
+    role: Role
+    from_club: str | None
+    to_club: str | None
+    kind: Kind
+    stage: Stage
+    fee_eur: float | None
+    evidence: str
+    confidence: float = 0.5
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

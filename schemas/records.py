@@ -1,0 +1,117 @@
+"""The value of every topic, as a typed Faust record.
+
+Serialized as JSON (Faust uses orjson when it is installed). Each record has a
+JSON Schema beside it in `schemas/json/`, the contract for consumers in other
+languages; `tests/integration` validates real topic messages against them.
+Times are ISO 8601 UTC strings so the JSON stays readable and portable.
+"""
+
+from __future__ import annotations
+
+import faust
+
+SCHEMA_VERSION = 1
+
+
+class RawArticle(faust.Record, serializer="json"):
+    """`news.articles.raw`: one message per new (or changed) article, key = `id`."""
+
+    id: str  # stable article id (canonical URL or guid digest)
+    version: str  # content digest: a changed article is republished with a new version
+    feed: str  # feed URL it came through
+    source: str  # outlet (host of the article URL, without www.)
+    url: str
+    title: str
+    summary: str
+    content: str  # full text when the feed carries it, else ""
+    published: str | None  # from the feed, ISO 8601 UTC
+    fetched_at: str  # ISO 8601 UTC
+    lang: str | None = None  # declared by the feed, if any
+    schema_version: int = SCHEMA_VERSION
+
+
+class TokenizedArticle(faust.Record, serializer="json"):
+    """`news.articles.tokenized`: the normalised, language-tagged article, key = `id`."""
+
+    id: str
+    version: str
+    source: str
+    url: str
+    title: str
+    lang: str  # ISO 639-1, "und" when undetermined
+    text: str  # title + blank line + body, normalised
+    sentences: list[list[int]]  # [start, end) character offsets into text
+    token_count: int
+    published: str | None
+    fetched_at: str
+    schema_version: int = SCHEMA_VERSION
+
+
+class Mention(faust.Record, serializer="json"):
+    """`transfers.mentions`: one extracted event mention, key = `event_id`."""
+
+    event_id: str
+    person_key: str  # shared by competing destinations of one person
+    article_id: str
+    article_version: str
+    source: str
+    url: str
+    person: str
+    role: str
+    from_club: str | None
+    to_club: str | None
+    kind: str
+    stage: str
+    fee_eur: float | None
+    evidence: str
+    confidence: float
+    lang: str
+    published: str | None
+    fetched_at: str
+    extractor_version: str
+    schema_version: int = SCHEMA_VERSION
+
+
+class TransferEvent(faust.Record, serializer="json"):
+    """`transfers.events`: the deduplicated event, key = `event_id`, compacted.
+
+    A new version is published only when something material changes (stage,
+    fee, kind, clubs or the set of sources); `version` grows by one each time.
+    """
+
+    event_id: str
+    person_key: str
+    version: int
+    person: str
+    role: str
+    from_club: str | None
+    to_club: str | None
+    kind: str
+    stage: str
+    fee_eur: float | None
+    sources: list[str]
+    article_ids: list[str]
+    mention_count: int
+    confidence: float
+    first_seen: str
+    last_seen: str
+    updated_at: str
+    evidence: str
+    extractor_version: str
+    schema_version: int = SCHEMA_VERSION
+
+
+class DeadLetter(faust.Record, serializer="json"):
+    """`mercato.dlq`: something a stage could not process, with why and where."""
+
+    stage: str  # ingest | tokenize | extract | dedupe
+    reason: str  # short, low-cardinality class: malformed_feed, oversized, bad_record, ...
+    detail: str  # the error message
+    payload: str  # the original payload (text, or base64 when not UTF-8)
+    payload_encoding: str  # "utf-8" or "base64"
+    topic: str | None
+    partition: int | None
+    offset: int | None
+    key: str | None
+    failed_at: str
+    schema_version: int = SCHEMA_VERSION

@@ -1,0 +1,1 @@
+"""Transfer-event domain logic: stable keys and the merge of mentions into events."""
