@@ -76,9 +76,8 @@ def italian_adjective_forms(nickname: str) -> list[str]:
 
 
 def _capitalised_words(surface: str, kind: MatchKind) -> frozenset[int]:
+    """Positions of words the data capitalises ("City", "la Dea"): the text must too."""
     words = surface.split()
-    if kind == "nickname" and len(words) == 1:
-        return frozenset()  # "Nerazzurri" in the data still matches "nerazzurri"
     return frozenset(i for i, word in enumerate(words) if word[:1].isupper())
 
 

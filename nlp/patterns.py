@@ -1,0 +1,337 @@
+"""Word patterns around club and person mentions, per language.
+
+They decide which side of a move a club is on ("dal Torino" = origin, "alla
+Juventus" = destination, "l'interessamento del Bologna" = buyer) and whether
+a named person is the one moving or a bystander (a quoted director, the coach
+whose squad it is, an agent). All run on accent-folded lowercase text.
+Patterns ending in `$` are matched against the text just before a mention;
+patterns starting with `^` against the text just after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+_ART_IT = r"(?:il|lo|la|l'|i|gli|le)\s*"
+
+
+def _words(words: str) -> str:
+    return "|".join(re.escape(w) for w in sorted(words.split("|"), key=len, reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class LanguagePatterns:
+    """Compiled patterns for one language (see module docstring)."""
+
+    # Club slots, tested on the text before a club.
+    buyer_before: re.Pattern[str]
+    from_before: re.Pattern[str]
+    to_before: re.Pattern[str]
+    owner_before: re.Pattern[str]
+    genitive_before: re.Pattern[str]
+    counterpart_before: re.Pattern[str]
+    former_before: re.Pattern[str]
+    city_to_before: re.Pattern[str]
+    # Tested on the text after a club.
+    owner_after: re.Pattern[str]
+    buyer_after: re.Pattern[str]
+    subject_verb_after: re.Pattern[str]
+    seller_verb_after: re.Pattern[str]
+    # Person mentions.
+    bystander_before: re.Pattern[str]
+    bystander_after: re.Pattern[str]
+    mover_before: re.Pattern[str]
+    # Sentence-level cues.
+    outgoing: re.Pattern[str]
+    stale_clause: re.Pattern[str]
+    clause_break: re.Pattern[str]
+    coach_context: re.Pattern[str]
+    departure_verb: re.Pattern[str]
+    buyer_perspective: re.Pattern[str]
+    official_default: re.Pattern[str]
+    negation: re.Pattern[str]
+
+
+_BUYER_NOUNS_IT = _words(
+    "interessamento|interesse|mirino|obiettivo|sondaggio|sondaggi|offerta|offerte|pressing|"
+    "proposta|corte|attenzioni|radar|richiesta|tentativo|assalto|idea|piani|priorita|"
+    "dirigenza|ds|direttore sportivo|pista|rilancio|accelerata|affondo|mosse|visite mediche|"
+    "nuovo acquisto|nuovo giocatore|nuovo allenatore|nuovo tecnico|panchina|nel mirino"
+)
+_BUYER_NOUNS_EN = _words(
+    "interest|bid|offer|approach|enquiry|inquiry|pursuit|move|talks|proposal|advances|attempt|"
+    "target|medical"
+)
+_ROLE_WORDS_EN = _words(
+    "striker|forward|midfielder|defender|goalkeeper|keeper|winger|full-back|centre-back|"
+    "center-back|playmaker|youngster|player|star|captain|manager|boss|coach|head coach|"
+    "attacker|left-back|right-back|wing-back|teenager|academy graduate|loanee|sporting director|"
+    "director|midfield|defensive|central|academy|prospect|international|veteran|forward"
+)
+
+
+@cache
+def patterns_for(lang: str) -> LanguagePatterns | None:
+    """Compiled patterns for `lang` ("it" or "en"), else None."""
+    if lang == "it":
+        return _italian()
+    if lang == "en":
+        return _english()
+    return None
+
+
+def _italian() -> LanguagePatterns:
+    c = re.compile
+    gen = r"(?:del|dello|della|dell'|dei|degli|delle|di)\s*$"
+    return LanguagePatterns(
+        buyer_before=c(
+            r"(?:\b(?:" + _BUYER_NOUNS_IT + r")(?:\s+\w+){0,3}\s+" + gen + r")"
+            r"|\b(?:piace|piacciono|piaceva|interessa|interessano|serve|servirebbe|gradito|"
+            r"vicino|vicinissimo|vicina|promesso|destinato|ad un passo|a un passo|un passo|"
+            r"propost[oa]|offert[oa]|"
+            r"in orbita)\s+(?:anche\s+)?(?:al|alla|allo|all'|ai|agli|alle|a)\s*$"
+            r"|\b(?:per|dal|dalla|dall'|da)\s+(?:parte\s+)?(?:del|della|dello|dell')\s*$"
+        ),
+        from_before=c(
+            r"(?:\b(?:lascia|lasciare|lascera|lasciato|lasciando|saluta|salutare|salutato|"
+            r"saluterebbe|liberato|liberarsi|svincolato|svincolarsi)\s+" + _ART_IT + r"$"
+            r"|\b(?:addio|arrivederci)\s+(?:al|alla|allo|all'|ai)\s*$"
+            r"|\b(?:via|uscita|fuga|partenza|rientro|rientra|torna|tornare|prelevato|prelevata|"
+            r"arriva|arrivare|arrivato|arrivata|arriverebbe|giunto|preso|acquistato|riscattato|"
+            r"ingaggiato|prestito|esonerato|esonerata)\s+(?:\w+\s+){0,2}"
+            r"(?:dal|dalla|dallo|dall'|dai|dagli|da)\s*$"
+            r"|(?:^|[\s,(])(?:dal|dalla|dallo|dall'|dai|dagli)\s*$)"
+        ),
+        to_before=c(
+            r"(?:\b(?:passa|passare|passato|passaggio|approda|approdare|approdato|approdo|"
+            r"trasferisce|trasferirsi|trasferito|trasferimento|arriva|arrivare|arrivo|arrivato|"
+            r"vola|volare|ritorno|torna|tornare|tornato|rientro|rientra|cessione|ceduto|ceduta|"
+            r"cedere|cede|cedendo|prestato|girato|destinazione|direzione|sbarca|firmare|firma|"
+            r"firmato|vestira|vestire|va|andare|andra|trasloco|sposa|sposare|trasferira|"
+            r"accasarsi|accasato|accasa|ufficiale|ufficialmente|visite mediche|vicino|vicinissimo|"
+            r"verso)\s+(?:\w+\s+){0,4}"
+            r"(?:al|alla|allo|all'|ai|agli|alle|a|ad|con|per|verso\s+" + _ART_IT + r"|verso|"
+            r"in)\s*$"
+            r"|\b(?:verso|destinazione|direzione)\s+" + _ART_IT + r"$"
+            r"|\bin direzione\s+(?:\w+\s+)?$"
+            r"|\b(?:al|alla|allo|all'|ai|agli)\s*$)"
+        ),
+        owner_before=c(
+            r"(?:\b(?:di proprieta|in forza|cartellino|capitano|bandiera|guida|panchina|"
+            r"allenatore|tecnico|mister|giocatore|calciatore|difensore|attaccante|centrocampista|"
+            r"portiere|terzino|esterno|centrale|trequartista|regista|mediano|punta|centravanti|"
+            r"ala|talento|gioiello|laterale|bomber|numero uno|gioiellino|classe \d{4}|"
+            r"classe '?\d\d|ds|direttore sportivo|vice|contratto|titolare|perno|pilastro|uomo|"
+            r"danese|francese|croato|brasiliano|argentino|spagnolo|olandese|belga|tedesco|"
+            r"inglese|portoghese|serbo|svedese|norvegese|nigeriano|senegalese|marocchino|"
+            r"ivoriano|ghanese|polacco|turco|greco|svizzero|austriaco|americano|uruguaiano|"
+            r"colombiano|ecuadoriano|messicano|giapponese|coreano|italiano|"
+            r"\w+ (?:gol|presenze)) ?(?:\w+\s+){0,2}" + gen + r""
+            r"|\b(?:in forza|in prestito)\s+(?:al|alla|allo|all'|ai)\s*$"
+            r"|\b(?:contratto|legato|vincolato)\s+(?:\w+\s+){0,2}(?:con)\s+" + _ART_IT + r"$)"
+        ),
+        genitive_before=c(r"\b" + gen),
+        counterpart_before=c(
+            r"\b(?:contatti|contatto|trattativa|trattative|accordo|intesa|incontro|incontri|"
+            r"colloqui|colloquio|dialogo|summit|vertice|affare|trattare|trattando|tratta|negozia|"
+            r"negoziato|negoziazione|distanza|base|scambio|distanze|telefonata|discorsi|filo diretto)"
+            r"(?:\s+\w+){0,4}\s+(?:con|col)\s*" + _ART_IT.replace(r"\s*", "") + r"?\s*$"
+        ),
+        former_before=c(r"\b(?:ex|l'ex|gia|passato|trascorsi|cresciuto|cresciuta|vivaio|"
+                        r"giovanili|primavera|contro|sfida|derby|battuto|battere|vittoria|"
+                        r"sconfitta|pareggio|partita|gara|match|segnato|gol)\s+"
+                        r"(?:\w+\s+){0,1}(?:(?:del|della|dell'|al|alla|all'|il|la|l'|col|con il|"
+                        r"contro il|contro la|nel|nella|nell')\s*)?$"),
+        city_to_before=c(r"(?:^|\s)(?:a|ad|in)\s+$"),
+        owner_after=c(r"^\s*(?:di\s+\w+)?\s*$"),
+        buyer_after=c(r"^\s+(?:su|per|punta|pensa|vuole|fa sul serio|ci prova|insiste|"
+                      r"accelera|tenta|tratta|cerca)\b"),
+        subject_verb_after=c(
+            r"^\s*(?:,\s*)?(?:che\s+)?(?:ha|hanno|sta|stanno|e|punta|puntano|vuole|vogliono|"
+            r"pensa|pensano|segue|seguono|cede|cedera|vende|ci prova|ci pensa|avrebbe|"
+            r"avrebbero|potrebbe|dovra|deve|valuta|ha chiuso|chiude|accelera|tenta|insiste|"
+            r"prova|lavora|tratta|ufficializza|annuncia|comunica|rinnova|blinda|prolunga|"
+            r"accoglie|abbraccia|sogna|cerca|ha deciso|prepara|piazza|mette|offre|presenta|"
+            r"ingaggia|prende|acquista|sonda|sondato|osserva|monitora|riscatta|esercita|"
+            r"batte|mette|fa|affonda|ha presentato|ha offerto|ha messo|ha avviato|ha trovato|"
+            r"ha raggiunto|ha ceduto|ha individuato|ha scelto|sceglie|incassa|saluta|libera|"
+            r"non|gia|infatti|intanto|invece|starebbe|sarebbe|e pronto|e pronta|torna|ritorna|"
+            r"avanza|spinge|rilancia|attende|aspetta|chiede|chiedono|vorrebbe|vorrebbero)\b"
+        ),
+        seller_verb_after=c(
+            r"^\s*(?:[^.;]{0,25}?)\b(?:cede|cedera|cedere|cedendo|ceduto|vende|vendere|venduto|"
+            r"vendera|incassa|libera|liberare|presta|prestare|girare|gira|saluta|lascia partire|"
+            r"ha accettato|accetta|apre alla cessione|chiede|chiedono|valuta il|fissa)"
+        ),
+        bystander_before=c(
+            r"(?:\b(?:presidente|patron|proprietario|agente|procuratore|intermediario|"
+            r"giornalista|esperto|dirigente|arbitro|collega|vicepresidente|sindaco|"
+            r"telecronista|amministratore delegato|ad|dg|direttore generale|consulente|"
+            r"avvocato|padre|fratello|moglie|portavoce|fonti|ct)\s+(?:\w+\s+){0,1}$"
+            r"|\b(?:da|dal|dalla|dallo|dagli)\s+(?:\w+\s+){0,2}$"
+            r"|\b(?:formazione|squadra|rosa|gruppo|uomini|ragazzi|truppa|scacchiere|"
+            r"ex|corte|idea|volonta|gestione|era|mani|filosofia|calcio|modulo|"
+            r"assistente|vice|staff|secondo|secondo quanto riferito da|per|riferisce|"
+            r"ha confermato|ha detto|ha dichiarato|ha spiegato|ha ammesso|ha rivelato|"
+            r"ha parlato|convinto|convincere|convinca|ritroverebbe|ritrova|ritrovare|"
+            r"ritrovera|allenato|lanciato|scoperto|voluto|schierato)\s+(?:di\s+)?$"
+            r"|\b(?:juventus|inter|milan|roma|napoli|lazio|atalanta)\s+di\s+$)"
+        ),
+        bystander_after=c(
+            r"^\s*(?:,\s*)?(?:ha detto|ha dichiarato|ha spiegato|ha ammesso|ha confermato|"
+            r"ha rivelato|ha parlato|dice|spiega|afferma|ammette|conferma|rivela|sottolinea|"
+            r"commenta|ha commentato|aggiunge|ha aggiunto|racconta|ha raccontato|"
+            r"in conferenza|ai microfoni|a sky|a dazn|ha sottolineato|ha risposto|"
+            r"non ha convinto|ha schierato|schiera|allena|potra contare|conta|spiegava|"
+            r"vuole|voleva|chiede|chiedeva|aspetta)\b"
+        ),
+        mover_before=c(
+            r"\b(?:entourage|agente|agenti|procuratore|agenzia|intermediari|cessione|ritorno|"
+            r"arrivo|acquisto|addio|partenza|trasferimento|prestito|riscatto|rinnovo|firma|"
+            r"contratto|ingaggio|operazione|affare|trattativa|visite mediche|cartellino|"
+            r"passaggio|approdo|obiettivo|sondaggio|interesse|interessamento|pista|nome|"
+            r"idea|per)\s+(?:\w+\s+){0,1}(?:di|dello|del|della|per|a)?\s*$"
+        ),
+        outgoing=c(
+            r"\b(?:in uscita|uscita|uscite|cessione|cessioni|cedere|cede|cedendo|ceduto|vendere|"
+            r"vende|venduto|addio|partenza|lascia|lasciare|lascera|saluta|salutare|via da|"
+            r"out|sul mercato|partire|liberare|libera|esubero|esuberi|piazzare|sacrificare|"
+            r"sacrificato|in partenza|in prestito)\b"
+        ),
+        stale_clause=c(
+            r"\b(?:\w+\s+(?:stagioni|anni|mesi|settimane|estati|giorni)\s+fa|in passato|"
+            r"era stato vicino|era stata vicina|era vicino|sfiorato|sfiorata|aveva gia|"
+            r"l'anno scorso|la scorsa estate|lo scorso|la scorsa|a suo tempo|all'epoca)\b"
+        ),
+        clause_break=c(r"[;:]|,\s*(?:che|il quale|la quale|i quali|dove|mentre|ma|pero)\b|\bma\b"),
+        coach_context=c(r"\b(?:guida|panchina|allenatore|tecnico|mister|allenare|allenera|"
+                        r"esonero|esonerato|timone|successore|sostituto di)\b"),
+        departure_verb=c(r"\b(?:esonerato|esonerata|esonero|sollevato dall'incarico|"
+                         r"rescissione|risoluzione|lascia|ha lasciato|addio|dimissioni|"
+                         r"dimesso|separazione)\b"),
+        buyer_perspective=c(
+            r"\b(?:obiettivo|obiettivi|sondat\w*|sondaggio|contatti|contatto|trattativa|"
+            r"incontro|nomi|piace|pista|idea|interess\w*|mirino|punta|pensa|cerca|rinforzo|"
+            r"rinforzi|ritorno|arrivo|acquisto|colpo|accordo|intesa|offerta|fumata bianca|"
+            r"visite mediche|firma|ufficiale|candidat\w*|profilo|osservato|seguito|"
+            r"radar|affondo|tentativo|assalto|vuole|vorrebbe|corte|chiesto|chiede)\b"
+        ),
+        official_default=c(r"\b(?:cessione|ceduto|ceduta|passato|trasferito|acquistato)\b"),
+        negation=c(r"\b(?:non|nessun|nessuna|niente)\b"),
+    )
+
+
+def _english() -> LanguagePatterns:
+    c = re.compile
+    return LanguagePatterns(
+        buyer_before=c(
+            r"(?:\b(?:" + _BUYER_NOUNS_EN + r")s?\s+(?:\w+\s+){0,2}(?:from|by|of)\s+(?:the\s+)?$"
+            r"|\b(?:wanted by|target for|targeted by|linked with|linked to|attracting|"
+            r"attracted|admired by|interesting|close to|closing in on a move to|closer to|"
+            r"set to join|poised to join|agreed to join|signed for|sign for|signs for|"
+            r"signing for|joining|joins|join|joined|rejoin|rejoins|rejoined|move to|"
+            r"moved to|moving to|switch to|heading to|headed to|bound for|loaned to|"
+            r"loan to|sold to|transfer to|return to|returns to|returned to|returning to|"
+            r"medical at|medical with|medical for|unveiled by|presented by|appointed by|"
+            r"named by|hired by|in talks with|agreed terms with|terms with|deal with|"
+            r"contract with|deal at|stay at|extension at|future at)\s+(?:the\s+)?$)"
+        ),
+        from_before=c(
+            r"(?:\b(?:from|leave|leaves|leaving|left|exit|exits|quit|quits|quitting|depart|"
+            r"departs|released by|sacked by|dismissed by|let go by|axed by|out of|leaves|"
+            r"loan at|spell at|stint at|loan spell at|on loan at|time at|career at|"
+            r"parted ways with|part ways with|parted company with|terminated by)\s+(?:the\s+)?$)"
+        ),
+        to_before=c(r"\b(?:to|for)\s+(?:the\s+)?$"),
+        owner_before=c(
+            r"\b(?:" + _ROLE_WORDS_EN + r")\s+(?:\w+\s+){0,1}(?:of|at)\s+(?:the\s+)?$"
+            r"|\b(?:contract with|under contract at|under contract with|on the books of|"
+            r"owned by|registered with|contracted to|contract at)\s+(?:the\s+)?$"
+        ),
+        genitive_before=c(r"\bof\s+(?:the\s+)?$"),
+        counterpart_before=c(
+            r"\b(?:talks|agreed|agree|agreement|deal|negotiations|negotiating|discussions|"
+            r"fee|terms|contact|meeting|meet|dealings|stand-off|gap)(?:\s+[\w£€$.-]+){0,5}"
+            r"\s+(?:with)\s+(?:the\s+)?$"
+        ),
+        former_before=c(r"\b(?:former|ex|ex-|formerly of|once of|against|beat|beating|"
+                        r"lost to|draw with|drew with|scored against|youth|academy)\s+"
+                        r"(?:the\s+)?$"),
+        city_to_before=c(r"(?:^|\s)(?:to|in)\s+$"),
+        owner_after=c(r"^(?:'s|')?\s+(?:[\w-]+\s+){0,2}(?:" + _ROLE_WORDS_EN + r")\b"),
+        buyer_after=c(r"^(?:'s|')\s+(?:\w+\s+){0,2}(?:interest|bid|offer|approach|target|"
+                      r"pursuit|move|proposal|enquiry|attempt|advances|medical|talks|deal|"
+                      r"new signing|signing|recruitment)\b"),
+        subject_verb_after=c(
+            r"^\s*(?:,\s*)?(?:have|has|had|are|is|were|was|will|would|could|may|might|want|"
+            r"wants|agree|agreed|sign|signed|signs|complete|completed|completes|make|made|"
+            r"submit|submitted|accept|accepted|reject|rejected|bid|target|targets|eye|eyes|"
+            r"lead|leads|plan|plans|continue|continues|push|pushes|hope|hopes|face|prepare|"
+            r"prepares|remain|remains|confirm|confirmed|confirms|announce|announced|announces|"
+            r"open|opened|opens|register|registered|hold|held|table|tabled|launch|launched|"
+            r"step up|stepped up|move|moved|moves|lodge|lodged|land|landed|secure|secured|"
+            r"seal|sealed|snap|snapped|beat|beaten|join|joined|trigger|triggered|activate|"
+            r"activated|appoint|appointed|appoints|hire|hired|name|named|recall|recalled|"
+            r"extend|extended|renew|renewed|tie|tied|lock|locked|also|now|still|reportedly|"
+            r"sell|sold|selling|cash|loan|loaned|release|released|sack|sacked|dismiss|"
+            r"dismissed|part|parted|set|close|closing|edge|edging|do|does|did|not|never|"
+            r"turn|turned|monitor|monitoring|consider|considering|explore|exploring|"
+            r"enquire|enquired|ask|asked|value|valued|demand|demanded)\b"
+        ),
+        seller_verb_after=c(
+            r"^\s*(?:[^.;]{0,25}?)\b(?:sell|sold|selling|cash in|accept|accepted|accepts|"
+            r"reject|rejected|rejects|turn down|turned down|turns down|let|allow|allowed|"
+            r"release|released|loan out|loaned out|loan|loaned|offload|offloaded|value|"
+            r"valued|demand|demanded|want|wants|ask|asking|asked|sanction|sanctioned|recall|"
+            r"recalled)\b(?!\s+(?:to sign|to bring|in signing))"
+        ),
+        bystander_before=c(
+            r"(?:\b(?:president|chairman|owner|co-owner|agent|adviser|advisor|journalist|"
+            r"reporter|intermediary|representative|referee|pundit|spokesman|spokesperson|"
+            r"chief executive|ceo|father|brother|wife|lawyer|insider|director|executive)\s+"
+            r"(?:\w+\s+){0,1}$"
+            r"|\b(?:by|according to|told|per|says|said|via|reporter|from journalist)\s+"
+            r"(?:\w+\s+){0,1}$"
+            r"|\b(?:under|impress|impressed|convince|convinced|persuade|persuaded|"
+            r"without|replace|replacing|alongside|partner|partnering|reunite with|"
+            r"reunited with|work with|working with|play under|playing under|coached by)\s+$)"
+        ),
+        bystander_after=c(
+            r"^\s*(?:,\s*)?(?:said|says|told|explained|admitted|added|insisted|confirmed|"
+            r"revealed|claimed|stated|wrote|reported|reports|tweeted|believes|thinks|feels|"
+            r"has said|has admitted|has confirmed|has insisted|is understood|wants|wanted|"
+            r"would like|is keen|has been keen|hopes|coached|managed|played alongside)\b"
+        ),
+        mover_before=c(
+            r"\b(?:representatives of|agent of|camp of|sign|signing|signed|bid for|offer for|"
+            r"move for|deal for|fee for|interest in|talks over|talks for|target|targets|"
+            r"want|wants|signature of|sale of|transfer of|departure of|loan for|capture of|"
+            r"pursuit of|return of|recall of)\s+(?:\w+\s+){0,1}$"
+        ),
+        outgoing=c(
+            r"\b(?:sell|sale|sold|selling|leave|leaves|leaving|exit|departure|depart|"
+            r"offload|offloaded|cash in|outgoing|let go|surplus|transfer-listed|"
+            r"transfer list|available for transfer|loan out|loaned out)\b"
+        ),
+        stale_clause=c(
+            r"\b(?:\w+\s+(?:years|seasons|months|weeks|summers|windows)\s+ago|in the past|"
+            r"was close to|came close to|nearly|almost joined|last summer|last season|"
+            r"last year|previously|formerly|at the time)\b"
+        ),
+        clause_break=c(r"[;:]|,\s*(?:who|which|where|while|but|whereas)\b|\bbut\b"),
+        coach_context=c(r"\b(?:manager|head coach|boss|coach|dugout|in charge|job|"
+                        r"managerial|sacked|successor|replace)\b"),
+        departure_verb=c(r"\b(?:sacked|dismissed|parted ways|parted company|released|"
+                         r"leaves|left|departs|departed|resigned|terminated|mutual consent|"
+                         r"relieved of)\b"),
+        buyer_perspective=c(
+            r"\b(?:target|targets|interest|interested|keen|want|wants|bid|offer|talks|"
+            r"approach|sign|signing|move|deal|pursuit|medical|agreed|agreement|shortlist|"
+            r"eye|eyeing|monitor|monitoring|enquiry|inquiry|fee|option|options|recruit|"
+            r"candidate|candidates|scouted|tracking)\b"
+        ),
+        official_default=c(r"\b(?:joined|signed|completed|sold|transferred)\b"),
+        negation=c(r"\b(?:not|no|never|nothing)\b"),
+    )

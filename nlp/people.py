@@ -1,0 +1,241 @@
+"""People found without a roster: capitalised name sequences, linked.
+
+A name is a run of capitalised words (with particles such as De, van, da)
+that is not a club, a place, a competition, an outlet or a common word.
+Mentions of one person are linked within an article: a surname alone joins
+the full name seen elsewhere ("Caldara" -> "Mattia Caldara"), and a close
+misspelling joins the spelling already seen ("Kajer" -> "Kjaer").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein, Indel
+
+from nlp.textfold import fold
+
+STOPNAMES_PATH = Path(__file__).parent / "data" / "stopnames.txt"
+PARTICLES = frozenset(
+    "de di da van von der den dos das du ter ten el al bin ben mac le la del dal".split()
+)
+# Lowercase particles that may sit inside a name ("Giovanni di Lorenzo").
+_INNER_PARTICLES = frozenset("de di da van von der den dos das du ter ten el al bin ben".split())
+_WORD = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
+FUZZY_MIN_RATIO = 0.8
+FUZZY_MIN_LENGTH = 5
+_TITLECASE_SHARE = 0.6
+
+
+@cache
+def stopnames(path: Path = STOPNAMES_PATH) -> frozenset[str]:
+    """Folded words that never belong to a person's name."""
+    words: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words.update(fold(line).split())
+    return frozenset(words)
+
+
+@dataclass(frozen=True, slots=True)
+class NameMention:
+    """A person named at text[start:end]; `person` indexes `People.names`."""
+
+    start: int
+    end: int
+    surface: str
+    person: int
+
+
+@dataclass(slots=True)
+class _Cluster:
+    full: str
+    surname_key: str
+    spellings: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """Canonical names and every mention of them, in text order."""
+
+    names: tuple[str, ...]
+    mentions: tuple[NameMention, ...]
+
+
+def surname_of(tokens: Sequence[str]) -> list[str]:
+    """The surname part of a name: from its first particle, else its last word."""
+    for index, token in enumerate(tokens[1:], 1):
+        if fold(token) in PARTICLES and index < len(tokens) - 1:
+            return list(tokens[index:])
+    return list(tokens[-1:])
+
+
+_ELIDED = frozenset("l d dell all nell sull dall coll quell un c s v m t".split())
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Words of text[start:end]; elided articles are cut off (dell'Inter -> Inter)."""
+    words = []
+    for match in _WORD.finditer(text, start, end):
+        word_start, word = match.start(), match.group()
+        if "'" in word:
+            head, _, tail = word.rpartition("'")
+            # "D'Ambrosio" and "O'Neill" are names; "d'Italia", "L'Inter" are not.
+            if head == "L" or head[:1].islower() or head.lower() in _ELIDED - {"d"}:
+                word_start += len(head) + 1
+                word = tail
+        words.append((word_start, word_start + len(word), word))
+    return words
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper() and not (len(word) > 1 and word.isupper())
+
+
+def find_names(
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    blocked: Sequence[tuple[int, int]],
+) -> list[tuple[int, int]]:
+    """Spans of person-name candidates; `blocked` spans (clubs) are never part of one."""
+    stop = stopnames()
+    blocked_starts = {start: end for start, end in blocked}
+    blocked_chars = _blocked_index(blocked)
+    lowercase_words = {fold(w) for w in _WORD.findall(text) if w[:1].islower()}
+    inner_capitalised = _capitalised_inside_sentences(text, sentences)
+    found: list[tuple[int, int]] = []
+    titlecase_found: list[tuple[int, int]] = []
+    for sent_start, sent_end in sentences:
+        words = _words(text, sent_start, sent_end)
+        capitalised = [w for w in words if _is_capitalised(w[2])]
+        titlecase = len(words) >= 4 and len(capitalised) >= _TITLECASE_SHARE * len(words)
+        target = titlecase_found if titlecase else found
+        run: list[tuple[int, int, str]] = []
+        for index, (start, end, word) in enumerate(words + [(sent_end + 1, sent_end + 1, "")]):
+            usable = (
+                word
+                and _is_capitalised(word)
+                and fold(word) not in stop
+                and start not in blocked_chars
+                and start not in blocked_starts
+            )
+            if usable and run and text[run[-1][1] : start] not in (" ", "-"):
+                _close(run, text, sent_start, lowercase_words, inner_capitalised, target)
+                run = []
+            if usable:
+                run.append((start, end, word))
+                continue
+            is_particle = (
+                word
+                and run
+                and fold(word) in _INNER_PARTICLES
+                and index + 1 < len(words)
+                and _is_capitalised(words[index + 1][2])
+                and words[index + 1][0] not in blocked_chars
+                and fold(words[index + 1][2]) not in stop
+            )
+            if is_particle:
+                run.append((start, end, word))
+                continue
+            _close(run, text, sent_start, lowercase_words, inner_capitalised, target)
+            run = []
+    if titlecase_found:
+        surnames = {fold(text[s:e].split()[-1]) for s, e in found}
+        found.extend(span for span in titlecase_found if fold(text[span[0] : span[1]].split()[-1]) in surnames)
+        found.sort()
+    return found
+
+
+def _capitalised_inside_sentences(text: str, sentences: Sequence[tuple[int, int]]) -> set[str]:
+    """Folded capitalised words seen somewhere other than a sentence's start."""
+    seen: set[str] = set()
+    for start, end in sentences:
+        for _, _, word in _words(text, start, end)[1:]:
+            if _is_capitalised(word):
+                seen.add(fold(word))
+    return seen
+
+
+def _blocked_index(blocked: Sequence[tuple[int, int]]) -> set[int]:
+    chars: set[int] = set()
+    for start, end in blocked:
+        chars.update(range(start, end))
+    return chars
+
+
+def _close(
+    run: list[tuple[int, int, str]],
+    text: str,
+    sentence_start: int,
+    lowercase_words: set[str],
+    inner_capitalised: set[str],
+    out: list[tuple[int, int]],
+) -> None:
+    while run and fold(run[-1][2]) in PARTICLES:
+        run.pop()
+    if not run:
+        return
+    if len(run) == 1:
+        start, _, word = run[0]
+        opening = not text[sentence_start:start].strip(" \"'(-:")
+        if len(word) < 2 or fold(word) in lowercase_words:
+            return
+        if opening and fold(word) not in inner_capitalised:
+            return  # "Andiamo", "Diversi": only ever seen opening a sentence
+    out.append((run[0][0], run[-1][1]))
+
+
+def link_names(text: str, spans: Sequence[tuple[int, int]]) -> People:
+    """Group name mentions into people and pick each one's canonical name."""
+    clusters: list[_Cluster] = []
+    mentions: list[NameMention] = []
+    for start, end in spans:
+        surface = " ".join(text[start:end].split())
+        tokens = surface.split()
+        surname = surname_of(tokens)
+        key = fold(" ".join(surname))
+        index = _find_cluster(clusters, key, tokens)
+        if index is None:
+            clusters.append(_Cluster(surface, key))
+            index = len(clusters) - 1
+        cluster = clusters[index]
+        if len(tokens) > len(cluster.full.split()):
+            cluster.full = surface
+        cluster.spellings[" ".join(surname)] += 1
+        mentions.append(NameMention(start, end, surface, index))
+    names = tuple(_canonical(cluster) for cluster in clusters)
+    return People(names, tuple(mentions))
+
+
+def _find_cluster(clusters: list[_Cluster], key: str, tokens: list[str]) -> int | None:
+    first = fold(tokens[0]) if len(tokens) > 1 else None
+    for index in range(len(clusters) - 1, -1, -1):
+        cluster = clusters[index]
+        if cluster.surname_key == key or cluster.surname_key.split()[-1] == key.split()[-1]:
+            full_tokens = cluster.full.split()
+            if first and len(full_tokens) > 1 and fold(full_tokens[0]) != first:
+                continue  # Simone vs Filippo Inzaghi
+            return index
+    for index in range(len(clusters) - 1, -1, -1):
+        other = clusters[index].surname_key
+        if min(len(other), len(key)) >= FUZZY_MIN_LENGTH and (
+            Indel.normalized_similarity(other, key) >= FUZZY_MIN_RATIO
+            or Levenshtein.normalized_similarity(other, key, weights=(1, 1, 1)) >= FUZZY_MIN_RATIO
+        ):
+            return index
+    return None
+
+
+def _canonical(cluster: _Cluster) -> str:
+    tokens = cluster.full.split()
+    if len(tokens) > 1:
+        return cluster.full
+    spelling, _ = max(cluster.spellings.items(), key=lambda item: item[1])
+    # Ties keep the first spelling seen (Counter keeps insertion order).
+    best = max(cluster.spellings.values())
+    return next(s for s, n in cluster.spellings.items() if n == best) if best else spelling

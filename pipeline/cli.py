@@ -1,0 +1,116 @@
+"""The `mercato` command: run the pipeline, a demo, offline extraction, topic setup."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import orjson
+import typer
+
+from pipeline.settings import Settings
+
+cli = typer.Typer(
+    help="Mercato: football transfer news in, one clean stream of transfer events out.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@cli.command()
+def run(
+    feeds: Annotated[
+        Path | None,
+        typer.Option(help="OPML file or plain list of feed URLs (default: MERCATO_FEEDS or the bundled list)."),
+    ] = None,
+) -> None:
+    """Run ingestion and the stream worker (embedded broker unless KAFKA_BOOTSTRAP_SERVERS is set)."""
+    from pipeline.runtime import build, kafka, run_worker
+
+    settings = Settings.from_env()
+    if feeds is not None:
+        settings = settings.replace(feeds_file=str(feeds))
+    with kafka(settings) as ready:
+        typer.echo(f"mercato: Kafka at {ready.kafka_bootstrap_servers}"
+                   f"{' (embedded)' if settings.embedded else ''}; "
+                   f"metrics on http://{ready.metrics_host}:{ready.metrics_port}/metrics", err=True)
+        run_worker(build(ready))
+
+
+@cli.command()
+def demo(
+    timeout: Annotated[float, typer.Option(help="Give up after this many seconds.")] = 120.0,
+) -> None:
+    """Serve the bundled sample feeds locally, run the whole pipeline, print the events, stop."""
+    from pipeline.demo import run_demo
+
+    raise typer.Exit(run_demo(Settings.from_env(), timeout=timeout))
+
+
+@cli.command()
+def extract(
+    file: Annotated[str, typer.Argument(help="JSONL articles {id, title, text, lang?}, or - for stdin.")],
+) -> None:
+    """Offline extraction, no broker: one JSONL line {id, events} per article on stdout."""
+    source: TextIO = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115
+    with source:
+        errors = extract_lines(source, sys.stdout.buffer, sys.stderr)
+    if errors:
+        raise typer.Exit(1)
+
+
+def extract_lines(lines: Any, out: Any, err: TextIO) -> int:
+    """The body of `mercato extract`: returns how many lines could not be read."""
+    import nlp
+
+    errors = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            article = orjson.loads(line)
+            if not isinstance(article, dict) or "id" not in article:
+                raise ValueError("expected a JSON object with an 'id'")
+            title, text = str(article.get("title") or ""), str(article.get("text") or "")
+        except ValueError as exc:
+            err.write(f"line {number}: skipped: {exc}\n")
+            errors += 1
+            continue
+        mentions = nlp.extract_article(title, text, article.get("lang"))
+        events = [{k: v for k, v in m.to_dict().items() if k != "extras"} for m in mentions]
+        out.write(orjson.dumps({"id": article["id"], "events": events}) + b"\n")
+    return errors
+
+
+@cli.command()
+def topics() -> None:
+    """Create Mercato's topics on KAFKA_BOOTSTRAP_SERVERS (existing ones are left alone)."""
+    from pipeline.topics import ensure_topics
+
+    settings = Settings.from_env()
+    if settings.embedded:
+        typer.echo("set KAFKA_BOOTSTRAP_SERVERS to the cluster to prepare", err=True)
+        raise typer.Exit(2)
+    created = asyncio.run(ensure_topics(settings))
+    typer.echo(f"created: {', '.join(created) or 'nothing (all exist)'}")
+
+
+@cli.command("settings")
+def show_settings() -> None:
+    """List every setting: environment variable, current value, meaning."""
+    Settings.from_env()  # a bad value fails here, naming its variable
+    for env, default, doc in Settings.documentation():
+        value = os.environ.get(env, "")
+        shown = value if value else f"{default} (default)"
+        typer.echo(f"{env}={shown}\n    {doc}")
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()
