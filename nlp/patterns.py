@@ -145,7 +145,7 @@ def _italian() -> LanguagePatterns:
                         r"(?:\w+\s+){0,1}(?:(?:del|della|dell'|al|alla|all'|il|la|l'|col|con il|"
                         r"contro il|contro la|nel|nella|nell')\s*)?$"),
         city_to_before=c(r"(?:^|\s)(?:a|ad|in)\s+$"),
-        owner_after=c(r"^\s*(?:di\s+\w+)?\s*$"),
+        owner_after=c(r"(?!x)x"),
         buyer_after=c(r"^\s+(?:su|per|punta|pensa|vuole|fa sul serio|ci prova|insiste|"
                       r"accelera|tenta|tratta|cerca)\b"),
         subject_verb_after=c(
@@ -172,7 +172,7 @@ def _italian() -> LanguagePatterns:
             r"avvocato|padre|fratello|moglie|portavoce|fonti|ct)\s+(?:\w+\s+){0,1}$"
             r"|\b(?:da|dal|dalla|dallo|dagli)\s+(?:\w+\s+){0,2}$"
             r"|\b(?:formazione|squadra|rosa|gruppo|uomini|ragazzi|truppa|scacchiere|"
-            r"ex|corte|idea|volonta|gestione|era|mani|filosofia|calcio|modulo|"
+            r"corte|idea|volonta|gestione|era|mani|filosofia|calcio|modulo|"
             r"assistente|vice|staff|secondo|secondo quanto riferito da|per|riferisce|"
             r"ha confermato|ha detto|ha dichiarato|ha spiegato|ha ammesso|ha rivelato|"
             r"ha parlato|convinto|convincere|convinca|ritroverebbe|ritrova|ritrovare|"

@@ -19,8 +19,16 @@ SCORER = REPO_ROOT.parent / "shared" / "eval" / "score.py"
 
 ROLES = {"player", "coach", "executive"}
 KINDS = {
-    "permanent", "loan", "loan_with_option", "loan_with_obligation", "free",
-    "return_from_loan", "extension", "appointment", "departure", "unknown",
+    "permanent",
+    "loan",
+    "loan_with_option",
+    "loan_with_obligation",
+    "free",
+    "return_from_loan",
+    "extension",
+    "appointment",
+    "departure",
+    "unknown",
 }
 STAGES = {"rumour", "interest", "talks", "agreed", "medical", "official", "collapsed", "denied"}
 EVENT_FIELDS = {"person", "role", "from_club", "to_club", "kind", "stage", "fee_eur", "evidence"}

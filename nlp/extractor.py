@@ -1,0 +1,541 @@
+"""Transfer events from a prepared document, by rules over words and clubs.
+
+Per sentence: clubs get a side from the words before and after them
+(origin, destination, buyer, owner, counterpart), people are kept when they
+sit where a moving person sits and dropped when they are bystanders, and cue
+words give stage and kind. The article's subject club (the one it is about)
+fills the side a sentence leaves implicit ("l'altro obiettivo è X del
+Torino": the subject club is the buyer). Events about one person are merged
+across sentences at the end.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from nlp.cues import Lexicon, lexicon
+from nlp.fees import GBP_TO_EUR, USD_TO_EUR, find_fees
+from nlp.gazetteer import ClubMatch, Gazetteer, default_gazetteer
+from nlp.language import is_supported
+from nlp.patterns import LanguagePatterns, patterns_for
+from nlp.people import NameMention, People, find_names, link_names
+from nlp.textfold import fold
+from nlp.types import STAGES, Document, Kind, Mention, Role, Stage
+
+Side = Literal["from", "to", "buyer", "owner", "counterpart", "subject_buyer", "subject_seller", "none"]
+
+_KIND_PRIORITY: tuple[Kind, ...] = (
+    "loan_with_obligation",
+    "loan_with_option",
+    "return_from_loan",
+    "loan",
+    "free",
+    "extension",
+    "appointment",
+    "permanent",
+    "departure",
+)
+_PROGRESS = {stage: index for index, stage in enumerate(STAGES[:6])}
+_BEFORE = 70
+_AFTER = 60
+_STRONG_GAP = 28  # characters between a person and "alla Juventus" for a direct link
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractorSettings:
+    """Tunable constants; the defaults are the project's settings."""
+
+    gbp_to_eur: float = GBP_TO_EUR
+    usd_to_eur: float = USD_TO_EUR
+
+
+@dataclass(frozen=True, slots=True)
+class _Club:
+    start: int
+    end: int
+    club_id: str
+    kind: str
+    ambiguous: bool
+
+
+@dataclass(slots=True)
+class _Candidate:
+    person: int
+    start: int
+    role: Role
+    from_club: str | None
+    to_club: str | None
+    kind: Kind
+    stage: Stage
+    fee_eur: float | None
+    evidence: str
+    confidence: float
+    strong: bool
+    implicit_to: bool = False
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+class Extractor:
+    """Rule-based extractor bound to one gazetteer and one set of settings."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, settings: ExtractorSettings | None = None) -> None:
+        self.gazetteer = gazetteer or default_gazetteer()
+        self.settings = settings or ExtractorSettings()
+
+    def extract(self, doc: Document) -> list[Mention]:
+        """Events the document reports; [] for unsupported languages."""
+        if not is_supported(doc.lang):
+            return []
+        lex, pats = lexicon(doc.lang), patterns_for(doc.lang)
+        if lex is None or pats is None or not doc.text:
+            return []
+        return _Run(self, doc, lex, pats).events()
+
+
+class _Run:
+    """State of one extraction (one document)."""
+
+    def __init__(self, owner: Extractor, doc: Document, lex: Lexicon, pats: LanguagePatterns) -> None:
+        self.gaz = owner.gazetteer
+        self.settings = owner.settings
+        self.doc = doc
+        self.text = doc.text
+        self.folded = fold(doc.text)
+        self.lex = lex
+        self.pats = pats
+        self.sentences = [(s.start, s.end) for s in doc.sentences] or [(0, len(doc.text))]
+        self.title_end = self.text.find("\n\n") if "\n\n" in self.text else 0
+        self.clubs = self._resolve_clubs(self.gaz.find(doc.text))
+        self.subject = self._subject_club()
+        spans = find_names(self.text, self.sentences, [(c.start, c.end) for c in self.clubs])
+        self.people: People = link_names(self.text, spans)
+        self.roles = self._roles()
+        self.affiliation: dict[int, str] = {}
+        self.non_mover: Counter[int] = Counter()
+        self.quotes = _quote_spans(self.text)
+
+    # --- clubs -----------------------------------------------------------------
+
+    def _resolve_clubs(self, matches: list[ClubMatch]) -> list[_Club]:
+        explicit: Counter[str] = Counter()
+        for match in matches:
+            if match.kind in ("name", "alias") and len(match.candidates) == 1:
+                explicit[match.candidates[0]] += 1
+        resolved: list[_Club] = []
+        for match in matches:
+            ambiguous = len(match.candidates) > 1
+            if ambiguous:
+                best = max(match.candidates, key=lambda c: (explicit[c], -match.candidates.index(c)))
+                if explicit[best] == 0 and match.kind == "city":
+                    continue  # "Milano" with neither Milan club named: say nothing
+            else:
+                best = match.candidates[0]
+            resolved.append(_Club(match.start, match.end, best, match.kind, ambiguous))
+        return resolved
+
+    def _subject_club(self) -> str | None:
+        scores: Counter[str] = Counter()
+        for club in self.clubs:
+            weight = 1.5 if club.kind in ("nickname", "city") else 1.0
+            if club.start < self.title_end:
+                weight *= 2.5
+            scores[club.club_id] += weight
+        if not scores:
+            return None
+        (best, top), *rest = scores.most_common(2) + [("", 0.0)]
+        return best if top > rest[0][1] or top >= 2 else None
+
+    # --- people ----------------------------------------------------------------
+
+    def _roles(self) -> dict[int, Role]:
+        votes: dict[int, Counter[Role]] = defaultdict(Counter)
+        for mention in self.people.mentions:
+            window_start = max(self._sentence_of(mention.start)[0], mention.start - 40)
+            before = self.lex.role.find(self.folded, window_start, mention.start)
+            after = self.lex.role.find(self.folded, mention.end, min(len(self.text), mention.end + 40))
+            for cue in before[-1:] + [c for c in after[:1] if self.text[mention.end : c.start].strip(" ") in (",", "", ", il", ", l'")]:
+                if cue.label in ("player", "coach", "executive"):
+                    votes[mention.person][cue.label] += 1  # type: ignore[index]
+            tail = self.folded[mention.end : mention.end + 40]
+            if "classe " in self.folded[window_start : mention.start] or tail.startswith((", classe", " classe")):
+                votes[mention.person]["player"] += 1
+        return {person: counter.most_common(1)[0][0] for person, counter in votes.items()}
+
+    def _sentence_of(self, position: int) -> tuple[int, int]:
+        for start, end in self.sentences:
+            if start <= position < end:
+                return start, end
+        return position, position
+
+    # --- sentences ---------------------------------------------------------------
+
+    def events(self) -> list[Mention]:
+        candidates: list[_Candidate] = []
+        mentions_by_sentence: dict[int, list[NameMention]] = defaultdict(list)
+        clubs_by_sentence: dict[int, list[_Club]] = defaultdict(list)
+        bounds = [s for s, _ in self.sentences]
+        for mention in self.people.mentions:
+            mentions_by_sentence[_index_of(bounds, mention.start)].append(mention)
+        for club in self.clubs:
+            clubs_by_sentence[_index_of(bounds, club.start)].append(club)
+        # Pass 1: affiliations ("X del Torino") and bystanders across the article.
+        sides_by_sentence: dict[int, list[tuple[_Club, Side]]] = {}
+        for index, (start, end) in enumerate(self.sentences):
+            sides = [(club, self._side(club, start, end)) for club in clubs_by_sentence[index]]
+            sides_by_sentence[index] = sides
+            for club, side in sides:
+                if side == "owner":
+                    person = self._nearest_person(mentions_by_sentence[index], club)
+                    if person is not None:
+                        self.affiliation.setdefault(person.person, club.club_id)
+        for index, (start, end) in enumerate(self.sentences):
+            mentions = mentions_by_sentence[index]
+            if not mentions:
+                continue
+            candidates.extend(self._sentence_events(start, end, mentions, sides_by_sentence[index]))
+        return self._merge(candidates)
+
+    def _side(self, club: _Club, sent_start: int, sent_end: int) -> Side:
+        p = self.pats
+        before = self.folded[max(sent_start, club.start - _BEFORE) : club.start]
+        after = self.folded[club.end : min(sent_end, club.end + _AFTER)]
+        if p.former_before.search(before):
+            return "none"
+        clause_start = _last_break(p, before)
+        if clause_start is not None and p.stale_clause.search(before[clause_start:]):
+            return "none"
+        if p.genitive_before.search(before) and self._person_right_before(club.start, sent_start):
+            return "owner"  # "Bonifazi del Torino"
+        if p.buyer_before.search(before):
+            return "buyer"
+        if p.counterpart_before.search(before):
+            return "counterpart"
+        if p.buyer_after.search(after):
+            return "buyer"
+        if p.owner_before.search(before) or p.owner_after.search(after):
+            return "owner"
+        if p.from_before.search(before):
+            return "from"
+        if club.kind == "city":
+            return "to" if p.city_to_before.search(before) else "none"
+        if p.to_before.search(before):
+            return "to"
+        if p.genitive_before.search(before):
+            return "owner" if self._person_right_before(club.start, sent_start) else "none"
+        if p.subject_verb_after.search(after) and not before.rstrip().endswith(
+            ("di", "a", "da", "in", "con", "su", "per", "of", "to", "from", "with", "at", "by")
+        ):
+            return "subject_seller" if p.seller_verb_after.search(after) else "subject_buyer"
+        return "none"
+
+    def _person_right_before(self, position: int, sent_start: int) -> bool:
+        for mention in self.people.mentions:
+            if sent_start <= mention.end <= position and position - mention.end <= 12:
+                return True
+        return False
+
+    def _nearest_person(self, mentions: Sequence[NameMention], club: _Club) -> NameMention | None:
+        before = [m for m in mentions if m.end <= club.start]
+        if before:
+            return before[-1]
+        after = [m for m in mentions if m.start >= club.end]
+        return after[0] if after else None
+
+    def _is_bystander(self, mention: NameMention, sent_start: int, sent_end: int) -> bool:
+        p = self.pats
+        before = self.folded[max(sent_start, mention.start - 45) : mention.start]
+        after = self.folded[mention.end : min(sent_end, mention.end + 40)]
+        if p.mover_before.search(before) and not p.bystander_before.search(before[-14:]):
+            return False
+        return bool(p.bystander_before.search(before) or p.bystander_after.search(after))
+
+    def _sentence_events(
+        self,
+        start: int,
+        end: int,
+        mentions: list[NameMention],
+        sides: list[tuple[_Club, Side]],
+    ) -> list[_Candidate]:
+        p = self.pats
+        sentence = self.folded[start:end]
+        movers = []
+        for mention in mentions:
+            if self._is_bystander(mention, start, end):
+                self.non_mover[mention.person] += 1
+            else:
+                movers.append(mention)
+        if not movers:
+            return []
+        stage_cues = self.lex.stage.find(self.folded, start, end)
+        kind_cues = self.lex.kind.find(self.folded, start, end)
+        stage = _stage_from(stage_cues, bool(p.official_default.search(sentence)))
+        outgoing = bool(p.outgoing.search(sentence))
+        buyer_view = bool(p.buyer_perspective.search(sentence)) or bool(stage_cues)
+        fees = [f for f in find_fees(self.text[start:end], self.settings.gbp_to_eur, self.settings.usd_to_eur)]
+        persons_in_sentence = {m.person for m in movers}
+        shared_from = [c.club_id for c, s in sides if s in ("from", "subject_seller")]
+        shared_to = [c.club_id for c, s in sides if s in ("buyer", "subject_buyer")]
+        counterparts = [c.club_id for c, s in sides if s == "counterpart"]
+        out: list[_Candidate] = []
+        for mention in movers:
+            quoted = _inside(self.quotes, mention.start)
+            usable = [(c, s) for c, s in sides if _inside(self.quotes, c.start) == quoted]
+            if quoted and not usable:
+                continue
+            own_from, own_to, strong = self._own_clubs(mention, movers, usable, start)
+            from_club = own_from or (shared_from[0] if shared_from else None)
+            to_club = own_to or self._shared_to(mention, usable, shared_to)
+            implicit_to = False
+            if counterparts:
+                counterpart = counterparts[0]
+                if to_club is None and (from_club or self._implicit_buyer(counterpart)):
+                    if from_club:
+                        to_club = counterpart
+                    else:
+                        from_club, to_club, implicit_to = counterpart, self.subject, True
+                elif from_club is None and counterpart != to_club:
+                    from_club = counterpart
+            if from_club is None and outgoing and self.subject and self.subject != to_club:
+                from_club = self.subject
+            if from_club is None:
+                affiliation = self.affiliation.get(mention.person)
+                if affiliation and affiliation != to_club:
+                    from_club = affiliation
+            if to_club is None and buyer_view and not outgoing and not quoted and self.subject:
+                if self.subject != from_club and self.subject != self.affiliation.get(mention.person):
+                    to_club, implicit_to = self.subject, True
+            if to_club is not None and to_club == from_club:
+                if not any(c.label == "extension" for c in kind_cues):
+                    continue
+            kind = _kind_from(kind_cues)
+            role = self.roles.get(mention.person, "player")
+            if role == "player" and p.coach_context.search(sentence) and self._coach_like(mention):
+                role = "coach"
+            if kind == "extension":
+                to_club = to_club or from_club or self.affiliation.get(mention.person) or self.subject
+                from_club = to_club
+            if to_club is None:
+                if not (p.departure_verb.search(sentence) and len(persons_in_sentence) == 1 and role != "player"):
+                    continue
+                kind = "departure"
+            elif role in ("coach", "executive") and kind in ("unknown", "departure", "permanent"):
+                kind = "appointment"
+            fee = self._fee_for(mention, fees, start, len(persons_in_sentence))
+            confidence = 0.45 + (0.25 if strong else 0.0) + (0.1 if stage_cues else 0.0)
+            confidence -= 0.15 if implicit_to else 0.0
+            out.append(
+                _Candidate(
+                    person=mention.person,
+                    start=mention.start,
+                    role=role,
+                    from_club=from_club,
+                    to_club=to_club,
+                    kind=kind,
+                    stage=stage,
+                    fee_eur=fee,
+                    evidence=self._evidence(start, end, mention),
+                    confidence=round(min(0.95, max(0.05, confidence)), 2),
+                    strong=strong,
+                    implicit_to=implicit_to,
+                )
+            )
+        return out
+
+    def _coach_like(self, mention: NameMention) -> bool:
+        before = self.folded[max(0, mention.start - 60) : mention.start]
+        after = self.folded[mention.end : mention.end + 60]
+        return bool(self.pats.coach_context.search(before[-45:]) or self.pats.coach_context.search(after[:45]))
+
+    def _implicit_buyer(self, counterpart: str) -> bool:
+        return self.subject is not None and self.subject != counterpart
+
+    def _own_clubs(
+        self,
+        mention: NameMention,
+        movers: list[NameMention],
+        sides: list[tuple[_Club, Side]],
+        sent_start: int,
+    ) -> tuple[str | None, str | None, bool]:
+        own_from = own_to = None
+        strong = False
+        for club, side in sides:
+            nearest = self._nearest_mover(movers, club)
+            if nearest is None or nearest.person != mention.person:
+                continue
+            gap = club.start - mention.end if club.start >= mention.end else mention.start - club.end
+            if side == "owner" and own_from is None:
+                own_from = club.club_id
+                strong = strong or gap <= _STRONG_GAP * 3
+            elif side == "from" and own_from is None and club.start >= mention.end:
+                own_from = club.club_id
+                strong = strong or gap <= _STRONG_GAP
+            elif side == "to" and own_to is None and club.start >= mention.end:
+                own_to = club.club_id
+                strong = strong or gap <= _STRONG_GAP
+        return own_from, own_to, strong
+
+    def _nearest_mover(self, movers: list[NameMention], club: _Club) -> NameMention | None:
+        before = [m for m in movers if m.end <= club.start]
+        if before:
+            return before[-1]
+        after = [m for m in movers if m.start >= club.end]
+        return after[0] if after else None
+
+    def _shared_to(
+        self, mention: NameMention, sides: list[tuple[_Club, Side]], shared_to: list[str]
+    ) -> str | None:
+        after = [c.club_id for c, s in sides if s == "to" and c.start >= mention.end]
+        if after:
+            return after[0]
+        if shared_to:
+            return shared_to[0]
+        return None
+
+    def _fee_for(self, mention: NameMention, fees: list, sent_start: int, people: int) -> float | None:
+        for fee in fees:
+            if fee.kind in ("salary", "clause", "target"):
+                continue
+            position = sent_start + fee.start
+            between = self.folded[min(position, mention.end) : max(position, mention.start)]
+            if people > 1 and self.pats.clause_break.search(between):
+                continue
+            if len(between) > 160:
+                continue
+            return float(fee.amount_eur)
+        return None
+
+    def _evidence(self, start: int, end: int, mention: NameMention) -> str:
+        text = self.text[start:end]
+        if len(text) <= 300:
+            return text
+        left = max(start, mention.start - 150)
+        right = min(end, mention.end + 150)
+        return self.text[left:right].strip()
+
+    # --- merging -------------------------------------------------------------------
+
+    def _merge(self, candidates: list[_Candidate]) -> list[Mention]:
+        mover_count: Counter[int] = Counter(c.person for c in candidates)
+        kept = [
+            c for c in candidates
+            if c.strong or self.non_mover[c.person] <= mover_count[c.person]
+        ]
+        by_person: dict[int, list[_Candidate]] = defaultdict(list)
+        for candidate in kept:
+            by_person[candidate.person].append(candidate)
+        events: list[tuple[int, Mention]] = []
+        for person, group in by_person.items():
+            with_to = [c for c in group if c.to_club]
+            if with_to:
+                explicit = [c for c in with_to if not c.implicit_to]
+                if explicit:
+                    explicit_to = {c.to_club for c in explicit}
+                    with_to = [c for c in with_to if c.to_club in explicit_to or c.from_club not in explicit_to]
+                group = with_to
+            by_destination: dict[str | None, list[_Candidate]] = defaultdict(list)
+            for candidate in group:
+                by_destination[candidate.to_club].append(candidate)
+            for destination, same in by_destination.items():
+                events.append((same[0].start, self._combine(person, destination, same, group)))
+        events.sort(key=lambda item: item[0])
+        return [event for _, event in events]
+
+    def _combine(
+        self, person: int, destination: str | None, same: list[_Candidate], group: list[_Candidate]
+    ) -> Mention:
+        best = max(same, key=lambda c: (c.strong, not c.implicit_to, c.confidence, -c.start))
+        from_club = best.from_club or next((c.from_club for c in same if c.from_club), None)
+        if from_club is None:
+            from_club = next((c.from_club for c in group if c.from_club and c.from_club != destination), None)
+        stages = {c.stage for c in same}
+        stage: Stage
+        if "denied" in stages:
+            stage = "denied"
+        elif "collapsed" in stages:
+            stage = "collapsed"
+        else:
+            stage = max(stages, key=lambda s: _PROGRESS.get(s, 0))
+        kinds = [c.kind for c in same if c.kind != "unknown"]
+        kind: Kind = min(kinds, key=_KIND_PRIORITY.index) if kinds else "unknown"
+        fee = next((c.fee_eur for c in same if c.fee_eur is not None), None)
+        roles = Counter(c.role for c in same)
+        role: Role = "coach" if roles["coach"] else "executive" if roles["executive"] else "player"
+        confidence = min(0.95, max(c.confidence for c in same) + 0.05 * (len(same) - 1))
+        name = self.gaz.canonical_name
+        return Mention(
+            person=self.people.names[person],
+            role=role,
+            from_club=name(from_club) if from_club and from_club != destination or (from_club and kind == "extension") else None,
+            to_club=name(destination) if destination else None,
+            kind=kind,
+            stage=stage,
+            fee_eur=fee,
+            evidence=best.evidence,
+            confidence=round(confidence, 2),
+            extras={"sentences": len(same)},
+        )
+
+
+def _index_of(bounds: list[int], position: int) -> int:
+    low, high = 0, len(bounds) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if bounds[middle] <= position:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _last_break(p: LanguagePatterns, before: str) -> int | None:
+    last = None
+    for match in p.clause_break.finditer(before):
+        last = match.start()
+    return last
+
+
+def _stage_from(cues: Sequence[object], official_default: bool) -> Stage:
+    labels = {getattr(cue, "label", "") for cue in cues}
+    if "denied" in labels:
+        return "denied"
+    if "collapsed" in labels:
+        return "collapsed"
+    progress = [label for label in labels if label in _PROGRESS]
+    if progress:
+        return max(progress, key=lambda s: _PROGRESS[s])  # type: ignore[return-value]
+    return "official" if official_default else "rumour"
+
+
+def _kind_from(cues: Sequence[object]) -> Kind:
+    labels = {getattr(cue, "label", "") for cue in cues}
+    for kind in _KIND_PRIORITY:
+        if kind in labels:
+            if kind == "loan_with_obligation" and not labels & {"loan", "loan_with_option"}:
+                continue
+            return kind
+    return "unknown"
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    opening = None
+    for index, char in enumerate(text):
+        if char == '"':
+            if opening is None:
+                opening = index
+            else:
+                spans.append((opening, index))
+                opening = None
+        elif char == "\n" and opening is not None:
+            opening = None
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    return any(start < position < end for start, end in spans)
+
+
+__all__ = ["Extractor", "ExtractorSettings", "replace"]
