@@ -10,8 +10,8 @@ import orjson
 
 from pipeline.app import MercatoApp
 from pipeline.deadletter import dead_letter_event
-from schemas.codec import BadRecord, decode
-from schemas.records import Mention
+from schemas.codec import BadRecord, decode, encode
+from schemas.records import Mention, TransferEvent
 from transfers.state import Change, EventState, MentionFacts
 
 
@@ -75,9 +75,9 @@ def install(app: MercatoApp) -> None:
             table[key] = orjson.dumps(state.to_dict())
             if change is Change.QUIET:
                 continue
-            view = state.view()
+            update = TransferEvent(**state.view())
             # TransferEvent, keyed by event id
-            await topics.events.send(key=key, value=orjson.dumps(view))
+            await topics.events.send(key=key, value=encode(update))
             count_out.inc()
-            metrics.events.labels(view["stage"], view["kind"]).inc()
+            metrics.events.labels(update.stage, update.kind).inc()
             metrics.end_to_end.observe(max(_age_seconds(mention.fetched_at), 0.0))

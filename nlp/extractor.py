@@ -11,6 +11,7 @@ across sentences at the end.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -108,9 +109,11 @@ class _Run:
         self.pats = pats
         self.sentences = [(s.start, s.end) for s in doc.sentences] or [(0, len(doc.text))]
         self.title_end = self.text.find("\n\n") if "\n\n" in self.text else 0
-        self.clubs = self._resolve_clubs(self.gaz.find(doc.text))
+        self.clubs = self._resolve_clubs(self.gaz.find(doc.text, self.folded))
         self.subject = self._subject_club()
-        spans = find_names(self.text, self.sentences, [(c.start, c.end) for c in self.clubs])
+        spans = find_names(
+            self.text, self.sentences, [(c.start, c.end) for c in self.clubs], self.folded
+        )
         self.people: People = link_names(self.text, spans)
         self.roles = self._roles()
         self.affiliation: dict[int, str] = {}
@@ -519,19 +522,12 @@ def _kind_from(cues: Sequence[object]) -> Kind:
     return "unknown"
 
 
+_QUOTE = re.compile(r'"[^"\n]*"')
+
+
 def _quote_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
-    opening = None
-    for index, char in enumerate(text):
-        if char == '"':
-            if opening is None:
-                opening = index
-            else:
-                spans.append((opening, index))
-                opening = None
-        elif char == "\n" and opening is not None:
-            opening = None
-    return spans
+    """Spans of quoted speech (straight quotes, after normalisation)."""
+    return [(m.start(), m.end() - 1) for m in _QUOTE.finditer(text)] if '"' in text else []
 
 
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:

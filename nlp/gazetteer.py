@@ -170,11 +170,14 @@ class Gazetteer:
         """Club id for any name, alias, official name or unshared nickname."""
         return self._ids_by_key.get(fold_key(name))
 
-    def find(self, text: str) -> list[ClubMatch]:
-        """Leftmost-longest club mentions in `text`, in order."""
+    def find(self, text: str, folded: str | None = None) -> list[ClubMatch]:
+        """Leftmost-longest club mentions in `text`, in order.
+
+        `folded` is `textfold.fold(text)` when the caller already has it.
+        """
         if not self._entries:
             return []
-        folded = fold(text)
+        folded = folded if folded is not None else fold(text)
         found: list[ClubMatch] = []
         for start, end, kind, candidates, capitalised in self._raw_matches(text, folded):
             found.append(ClubMatch(start, end, text[start:end], candidates, kind))

@@ -10,6 +10,7 @@ short texts drifting to rare labels (Latin, Venetian, Galician).
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Protocol
 
@@ -22,7 +23,7 @@ CANDIDATES = (
     "hr", "sv", "da", "no", "ru", "ar", "el", "cs",
 )
 # A title plus the first paragraphs decide as well as the whole text, faster.
-SAMPLE_CHARS = 1200
+SAMPLE_CHARS = 500
 _MIN_LETTERS = 12
 
 
@@ -39,6 +40,28 @@ def _identifier() -> _Identifier:
     return identifier
 
 
+# Function words only one of our two languages uses: a text dense in one set and
+# nearly free of the other is decided without the model (a tenth of the time).
+_ITALIAN_MARKERS = frozenset(
+    "il che della dell degli delle alla alle nella nel gli sono anche questo dopo".split()
+)
+_ENGLISH_MARKERS = frozenset("the and of with has have that his was will from their is".split())
+_MARKER_WORD = re.compile(r"[a-z]+")
+_DECISIVE = 6
+
+
+def _by_markers(sample: str) -> str | None:
+    italian = english = 0
+    for word in _MARKER_WORD.findall(sample.lower()):
+        italian += word in _ITALIAN_MARKERS
+        english += word in _ENGLISH_MARKERS
+    if italian >= _DECISIVE and english <= 1:
+        return "it"
+    if english >= _DECISIVE and italian <= 1:
+        return "en"
+    return None
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of `text`, or "und" when there is too little to tell."""
     sample = text[:SAMPLE_CHARS]
@@ -46,6 +69,9 @@ def detect_language(text: str) -> str:
         ch.isalpha() for ch in sample[200:]
     ):
         return UNDETERMINED
+    quick = _by_markers(sample)
+    if quick is not None:
+        return quick
     code, _score = _identifier().classify(sample)
     return str(code)
 

@@ -21,7 +21,7 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
 _LOOKS_LIKE_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
-_QUOTES = str.maketrans(
+_QUOTES: dict[int, str] = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
         "\u02bc": "'", "\u00b4": "'", "`": "'",
@@ -30,9 +30,17 @@ _QUOTES = str.maketrans(
         "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-",
         "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200b": "",
         "\u200e": "", "\u200f": "", "\ufeff": "", "\u00ad": "", "\u2026": "...",
-        "\r": "\n", "\t": " ", "\u2028": "\n", "\u2029": "\n\n",
+        "\u2028": "\n", "\u2029": "\n\n",
     }
 )
+_SPECIAL_MAP = {chr(code): value for code, value in _QUOTES.items() if code > 0x7F}
+_SPECIAL = re.compile("[" + re.escape("".join(_SPECIAL_MAP)) + "]")
+
+
+def _replace_special(match: re.Match[str]) -> str:
+    return _SPECIAL_MAP[match.group()]
+
+
 _SPACES = re.compile(r"[ \f\v]+")
 _SPACE_AROUND_NEWLINE = re.compile(r" *\n *")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
@@ -76,8 +84,11 @@ def strip_html(text: str) -> str:
 
 def normalize_text(text: str) -> str:
     """HTML-free, NFC, ASCII quotes, single spaces, at most one blank line."""
-    text = unicodedata.normalize("NFC", strip_html(text).replace("\r\n", "\n"))
-    text = text.translate(_QUOTES)
+    text = strip_html(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        text = _SPECIAL.sub(_replace_special, text)
     text = _SPACES.sub(" ", text)
     text = _SPACE_AROUND_NEWLINE.sub("\n", text)
     return _MANY_NEWLINES.sub("\n\n", text).strip()

@@ -10,6 +10,7 @@ misspelling joins the spelling already seen ("Kajer" -> "Kjaer").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -97,68 +98,117 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper() and not (len(word) > 1 and word.isupper())
 
 
+_UPPER = "".join(
+    chr(code) for code in range(0x41, 0x250) if chr(code).isupper() and chr(code).isalpha()
+)
+_CAP_WORD = "[" + _UPPER + r"](?:'[" + _UPPER + r"])?[^\W\d_]*(?:-[^\W\d_]+)*"
+_NAME_RUN = re.compile(
+    r"(?<![\w])" + _CAP_WORD
+    + r"(?:(?:[ ]|-)(?:(?:" + "|".join(sorted(_INNER_PARTICLES)) + r")[ ])*" + _CAP_WORD + r")*"
+)
+_RUN_WORD = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
+
+
 def find_names(
     text: str,
     sentences: Sequence[tuple[int, int]],
     blocked: Sequence[tuple[int, int]],
+    folded: str | None = None,
 ) -> list[tuple[int, int]]:
     """Spans of person-name candidates; `blocked` spans (clubs) are never part of one."""
     stop = stopnames()
-    blocked_starts = {start: end for start, end in blocked}
+    folded = folded if folded is not None else fold(text)
     blocked_chars = _blocked_index(blocked)
-    lowercase_words = {fold(w) for w in _WORD.findall(text) if w[:1].islower()}
-    inner_capitalised = _capitalised_inside_sentences(text, sentences)
+    sentence_starts = [start for start, _ in sentences]
+    titlecase = _titlecase_sentences(text, sentences)
     found: list[tuple[int, int]] = []
     titlecase_found: list[tuple[int, int]] = []
-    for sent_start, sent_end in sentences:
-        words = _words(text, sent_start, sent_end)
-        capitalised = [w for w in words if _is_capitalised(w[2])]
-        titlecase = len(words) >= 4 and len(capitalised) >= _TITLECASE_SHARE * len(words)
-        target = titlecase_found if titlecase else found
+    for match in _NAME_RUN.finditer(text):
         run: list[tuple[int, int, str]] = []
-        for index, (start, end, word) in enumerate(words + [(sent_end + 1, sent_end + 1, "")]):
-            usable = (
-                word
-                and _is_capitalised(word)
-                and fold(word) not in stop
-                and start not in blocked_chars
-                and start not in blocked_starts
-            )
-            if usable and run and text[run[-1][1] : start] not in (" ", "-"):
-                _close(run, text, sent_start, lowercase_words, inner_capitalised, target)
+        for word in _words(text, match.start(), match.end()):
+            start, end, _ = word
+            usable = folded[start:end] not in stop and start not in blocked_chars
+            if usable and _is_capitalised(word[2]):
+                run.append(word)
+            elif usable and run and folded[start:end] in _INNER_PARTICLES:
+                run.append(word)
+            else:
+                _keep(run, text, folded, sentence_starts, titlecase, found, titlecase_found)
                 run = []
-            if usable:
-                run.append((start, end, word))
-                continue
-            is_particle = (
-                word
-                and run
-                and fold(word) in _INNER_PARTICLES
-                and index + 1 < len(words)
-                and _is_capitalised(words[index + 1][2])
-                and words[index + 1][0] not in blocked_chars
-                and fold(words[index + 1][2]) not in stop
-            )
-            if is_particle:
-                run.append((start, end, word))
-                continue
-            _close(run, text, sent_start, lowercase_words, inner_capitalised, target)
-            run = []
+        _keep(run, text, folded, sentence_starts, titlecase, found, titlecase_found)
     if titlecase_found:
-        surnames = {fold(text[s:e].split()[-1]) for s, e in found}
-        found.extend(span for span in titlecase_found if fold(text[span[0] : span[1]].split()[-1]) in surnames)
+        surnames = {folded[s:e].split()[-1] for s, e in found}
+        found.extend(
+            span for span in titlecase_found if folded[span[0] : span[1]].split()[-1] in surnames
+        )
         found.sort()
     return found
 
 
-def _capitalised_inside_sentences(text: str, sentences: Sequence[tuple[int, int]]) -> set[str]:
-    """Folded capitalised words seen somewhere other than a sentence's start."""
-    seen: set[str] = set()
+def _titlecase_sentences(text: str, sentences: Sequence[tuple[int, int]]) -> set[int]:
+    """Starts of Title Case sentences (English headlines), whose capitals mean little."""
+    starts: set[int] = set()
     for start, end in sentences:
-        for _, _, word in _words(text, start, end)[1:]:
-            if _is_capitalised(word):
-                seen.add(fold(word))
-    return seen
+        words = text[start:end].split()
+        if len(words) >= 4 and sum(w[:1].isupper() for w in words) >= _TITLECASE_SHARE * len(words):
+            starts.add(start)
+    return starts
+
+
+def _keep(
+    run: list[tuple[int, int, str]],
+    text: str,
+    folded: str,
+    sentence_starts: list[int],
+    titlecase: set[int],
+    found: list[tuple[int, int]],
+    titlecase_found: list[tuple[int, int]],
+) -> None:
+    while run and folded[run[-1][0] : run[-1][1]] in PARTICLES:
+        run.pop()
+    if not run:
+        return
+    start, end = run[0][0], run[-1][1]
+    sentence_start = sentence_starts[max(0, bisect_right(sentence_starts, start) - 1)]
+    if len(run) == 1:
+        word = run[0][2]
+        key = folded[start:end]
+        opening = not text[sentence_start:start].strip(" \"'(-:")
+        if len(word) < 2 or _seen_lowercase(text, folded, key):
+            return
+        if opening and not _seen_capitalised_inside(text, folded, key, sentence_starts):
+            return  # "Andiamo", "Diversi": only ever seen opening a sentence
+    (titlecase_found if sentence_start in titlecase else found).append((start, end))
+
+
+def _seen_lowercase(text: str, folded: str, key: str) -> bool:
+    """Whether `key` also occurs as a lowercase word (a common word, not a name)."""
+    position = folded.find(key)
+    while position != -1:
+        end = position + len(key)
+        bounded = (position == 0 or not folded[position - 1].isalnum()) and (
+            end == len(folded) or not folded[end].isalnum()
+        )
+        if bounded and text[position].islower():
+            return True
+        position = folded.find(key, position + 1)
+    return False
+
+
+def _seen_capitalised_inside(text: str, folded: str, key: str, sentence_starts: list[int]) -> bool:
+    """Whether `key` occurs capitalised somewhere other than opening a sentence."""
+    position = folded.find(key)
+    while position != -1:
+        end = position + len(key)
+        bounded = (position == 0 or not folded[position - 1].isalnum()) and (
+            end == len(folded) or not folded[end].isalnum()
+        )
+        if bounded and text[position].isupper():
+            sentence_start = sentence_starts[max(0, bisect_right(sentence_starts, position) - 1)]
+            if text[sentence_start:position].strip(" \"'(-:"):
+                return True
+        position = folded.find(key, position + 1)
+    return False
 
 
 def _blocked_index(blocked: Sequence[tuple[int, int]]) -> set[int]:
@@ -166,28 +216,6 @@ def _blocked_index(blocked: Sequence[tuple[int, int]]) -> set[int]:
     for start, end in blocked:
         chars.update(range(start, end))
     return chars
-
-
-def _close(
-    run: list[tuple[int, int, str]],
-    text: str,
-    sentence_start: int,
-    lowercase_words: set[str],
-    inner_capitalised: set[str],
-    out: list[tuple[int, int]],
-) -> None:
-    while run and fold(run[-1][2]) in PARTICLES:
-        run.pop()
-    if not run:
-        return
-    if len(run) == 1:
-        start, _, word = run[0]
-        opening = not text[sentence_start:start].strip(" \"'(-:")
-        if len(word) < 2 or fold(word) in lowercase_words:
-            return
-        if opening and fold(word) not in inner_capitalised:
-            return  # "Andiamo", "Diversi": only ever seen opening a sentence
-    out.append((run[0][0], run[-1][1]))
 
 
 def link_names(text: str, spans: Sequence[tuple[int, int]]) -> People:

@@ -7,6 +7,7 @@ Characters outside the Latin blocks are left as they are.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _EXTRA = {"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ı": "i", "ß": "ß",
@@ -31,9 +32,23 @@ _TABLE = {
 _TABLE.update({ord(k): v for k, v in _EXTRA.items()})
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_LOWER_TABLE = {chr(code): value for code, value in _TABLE.items()}
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    char = match.group()
+    return _LOWER_TABLE.get(char, char)
+
+
 def fold(text: str) -> str:
     """Lowercase, accent-free text of the same length as `text`."""
-    return text.translate(_TABLE)
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return text.translate(_TABLE)  # rare: a character whose lowercase is longer
+    if lowered.isascii():
+        return lowered
+    return _NON_ASCII.sub(_fold_match, lowered)
 
 
 def fold_key(text: str) -> str:

@@ -105,6 +105,7 @@ def run_demo(settings: Settings, timeout: float = 120.0, out: Any = None) -> int
             feeds_file=str(feed_list),
             data_dir=tmp,
             metrics_port=free_port(),
+            log_level="warning" if settings.log_level == "info" else settings.log_level,
         )
         out.write(f"Serving {len(feeds)} sample feeds at {base}; starting the pipeline...\n")
         out.flush()

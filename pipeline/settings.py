@@ -117,7 +117,7 @@ class Settings:
     )
     user_agent: str = _setting(
         "MERCATO_USER_AGENT",
-        "Mercato/0.1 (+https://github.com/mercato-news/mercato; transfer-news pipeline)",
+        "Mercato/0.1 (football transfer-news pipeline; polite polling)",
         "User-Agent sent to feeds.",
     )
     max_message_bytes: int = _setting(
