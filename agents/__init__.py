@@ -1,8 +1,8 @@
 """The stream stages. `install(app)` adds them all to an app from `create_app`.
 
-    feeds --ingest--> news.articles.raw --tokenize--> news.articles.tokenized
-          --extract--> transfers.mentions (key: event id) --dedupe--> transfers.events
-    any stage --(bad input)--> mercato.dlq
+feeds --ingest--> news.articles.raw --tokenize--> news.articles.tokenized
+      --extract--> transfers.mentions (key: event id) --dedupe--> transfers.events
+any stage --(bad input)--> mercato.dlq
 """
 
 from __future__ import annotations

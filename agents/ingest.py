@@ -23,7 +23,9 @@ def install(app: MercatoApp) -> None:
         value = encode(article)
         if len(value) > oversize:
             detail = f"article {article.id} is {len(value)} bytes > {oversize}"
-            await send_dead_letter(app, dead_letter("ingest", "oversized", detail, value, key=article.id))
+            await send_dead_letter(
+                app, dead_letter("ingest", "oversized", detail, value, key=article.id)
+            )
             return
         await app.topics_.raw.send(key=article.id, value=value)
         app.metrics.articles.labels("ingest", "out").inc()

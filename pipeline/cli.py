@@ -24,19 +24,24 @@ cli = typer.Typer(
 def run(
     feeds: Annotated[
         Path | None,
-        typer.Option(help="OPML file or plain list of feed URLs (default: MERCATO_FEEDS or the bundled list)."),
+        typer.Option(
+            help="OPML file or list of feed URLs (default: MERCATO_FEEDS, else the bundled list)."
+        ),
     ] = None,
 ) -> None:
-    """Run ingestion and the stream worker (embedded broker unless KAFKA_BOOTSTRAP_SERVERS is set)."""
+    """Run ingestion and the stream worker (embedded broker unless KAFKA_BOOTSTRAP_SERVERS)."""
     from pipeline.runtime import build, kafka, run_worker
 
     settings = Settings.from_env()
     if feeds is not None:
         settings = settings.replace(feeds_file=str(feeds))
     with kafka(settings) as ready:
-        typer.echo(f"mercato: Kafka at {ready.kafka_bootstrap_servers}"
-                   f"{' (embedded)' if settings.embedded else ''}; "
-                   f"metrics on http://{ready.metrics_host}:{ready.metrics_port}/metrics", err=True)
+        typer.echo(
+            f"mercato: Kafka at {ready.kafka_bootstrap_servers}"
+            f"{' (embedded)' if settings.embedded else ''}; "
+            f"metrics on http://{ready.metrics_host}:{ready.metrics_port}/metrics",
+            err=True,
+        )
         run_worker(build(ready))
 
 
@@ -52,7 +57,9 @@ def demo(
 
 @cli.command()
 def extract(
-    file: Annotated[str, typer.Argument(help="JSONL articles {id, title, text, lang?}, or - for stdin.")],
+    file: Annotated[
+        str, typer.Argument(help="JSONL articles {id, title, text, lang?}, or - for stdin.")
+    ],
 ) -> None:
     """Offline extraction, no broker: one JSONL line {id, events} per article on stdout."""
     source: TextIO = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115

@@ -59,7 +59,12 @@ def dead_letter(
 async def send_dead_letter(app: MercatoApp, letter: DeadLetter) -> None:
     log.warning(
         "dead letter stage=%s reason=%s topic=%s partition=%s offset=%s: %s",
-        letter.stage, letter.reason, letter.topic, letter.partition, letter.offset, letter.detail,
+        letter.stage,
+        letter.reason,
+        letter.topic,
+        letter.partition,
+        letter.offset,
+        letter.detail,
     )
     app.metrics.dead_letters.labels(letter.stage, letter.reason).inc()
     await app.topics_.dlq.send(key=letter.key or letter.stage, value=encode(letter))

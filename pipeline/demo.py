@@ -32,7 +32,7 @@ FEED_SUFFIXES = (".xml", ".atom", ".rss")
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -56,11 +56,11 @@ def describe(event: dict[str, Any]) -> str:
     fee = f"  €{event['fee_eur'] / 1e6:.1f}m" if event.get("fee_eur") else ""
     origin = event.get("from_club") or "?"
     destination = event.get("to_club") or "?"
-    sources = ", ".join(event.get("sources", []))
+    sources = event.get("sources", [])
     return (
         f"v{event['version']:<2} {event['stage'].upper():<9} {event['person']} ({event['role']})"
         f"  {origin} -> {destination}  {event['kind']}{fee}"
-        f"  [{len(event.get('sources', []))} source(s): {sources}; confidence {event['confidence']:.2f}]"
+        f"  [{len(sources)} source(s): {', '.join(sources)}; confidence {event['confidence']:.2f}]"
     )
 
 

@@ -23,12 +23,29 @@ import feedparser
 
 from schemas.records import RawArticle
 
-BUNDLED_FEEDS = Path(__file__).parent / "feeds" / "default.opml"
+BUNDLED_FEEDS = Path(__file__).parent / "feedlists" / "default.opml"
 
 # Query parameters that identify a campaign or a click, not a page.
 _TRACKING = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ref_src",
-     "cmpid", "ito", "ocid", "smid", "spm", "_ga", "yclid", "at_medium", "at_campaign"}
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "ref_src",
+        "cmpid",
+        "ito",
+        "ocid",
+        "smid",
+        "spm",
+        "_ga",
+        "yclid",
+        "at_medium",
+        "at_campaign",
+    }
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -47,13 +64,15 @@ def load_feed_list(path: str | Path) -> list[str]:
     head = data.lstrip()[:200].lower()
     if head.startswith(b"<?xml") or b"<opml" in head:
         try:
-            root = ET.fromstring(data)  # noqa: S314 - operator-supplied file
+            root = ET.fromstring(data)
         except ET.ParseError as exc:
             raise FeedListError(f"{file} is not valid OPML: {exc}") from exc
         urls = [o.attrib["xmlUrl"] for o in root.iter("outline") if o.attrib.get("xmlUrl")]
     else:
         lines = data.decode("utf-8", errors="replace").splitlines()
-        urls = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        urls = [
+            line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")
+        ]
     bad = [u for u in urls if urlsplit(u).scheme not in ("http", "https")]
     if bad:
         raise FeedListError(f"{file}: not http(s) URLs: {', '.join(bad[:3])}")
@@ -160,7 +179,13 @@ def _lang(value: Any) -> str | None:
     return str(value).split("-")[0].split("_")[0].lower() or None
 
 
-_PERIOD_SECONDS = {"hourly": 3600, "daily": 86400, "weekly": 604800, "monthly": 2592000, "yearly": 31536000}
+_PERIOD_SECONDS = {
+    "hourly": 3600,
+    "daily": 86400,
+    "weekly": 604800,
+    "monthly": 2592000,
+    "yearly": 31536000,
+}
 
 
 def _ttl(feed_meta: Any) -> float | None:

@@ -11,6 +11,7 @@ retried with exponential backoff and jitter; nothing here stops the worker.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -82,10 +83,8 @@ class FeedPoller:
         while not stop.is_set():
             await self.poll(client, state)
             delay = max(state.next_due - time.monotonic(), 0.0)
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=delay)
-            except TimeoutError:
-                pass
 
     async def poll(self, client: httpx.AsyncClient, state: FeedState) -> int:
         """Fetch one feed once; returns how many articles were published."""
@@ -95,7 +94,9 @@ class FeedPoller:
         self.metrics.feed_polls.labels(state.host, outcome).inc()
         return published
 
-    async def _fetch_and_publish(self, client: httpx.AsyncClient, state: FeedState) -> tuple[str, int]:
+    async def _fetch_and_publish(
+        self, client: httpx.AsyncClient, state: FeedState
+    ) -> tuple[str, int]:
         headers = {}
         if state.etag:
             headers["If-None-Match"] = state.etag
@@ -140,7 +141,9 @@ class FeedPoller:
                 continue
             await self.publish(article)
             self.seen[article.id] = article.version
-            self.metrics.feed_items.labels(state.host, "new" if previous is None else "updated").inc()
+            self.metrics.feed_items.labels(
+                state.host, "new" if previous is None else "updated"
+            ).inc()
             published += 1
         return "200", published
 
@@ -173,7 +176,7 @@ class FeedPoller:
         state.failures += 1
         s = self.settings
         backoff = min(s.min_poll_interval_s * 2 ** (state.failures - 1), s.max_poll_interval_s)
-        delay = _retry_after(retry_after) or backoff * random.uniform(0.8, 1.2)  # noqa: S311
+        delay = _retry_after(retry_after) or backoff * random.uniform(0.8, 1.2)
         state.next_due = time.monotonic() + min(delay, s.max_poll_interval_s)
 
 

@@ -1,8 +1,8 @@
 """Start what a run needs: a broker (embedded unless configured), topics, the app.
 
-    with kafka(settings) as settings:      # bootstrap servers now set
-        app = build(settings)              # create_app + every stage
-        run_worker(app)                    # blocks; Ctrl-C stops it and the broker
+with kafka(settings) as settings:      # bootstrap servers now set
+    app = build(settings)              # create_app + every stage
+    run_worker(app)                    # blocks; Ctrl-C stops it and the broker
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ def kafka(settings: Settings) -> Iterator[Settings]:
         yield ready
 
 
-def build(settings: Settings, metrics: Metrics | None = None, *, with_ingest: bool = True) -> MercatoApp:
+def build(
+    settings: Settings, metrics: Metrics | None = None, *, with_ingest: bool = True
+) -> MercatoApp:
     settings.data_path.mkdir(parents=True, exist_ok=True)
     return agents.install(create_app(settings, metrics), with_ingest=with_ingest)
 

@@ -109,9 +109,7 @@ class Settings:
     max_poll_interval_s: float = _setting(
         "MERCATO_MAX_POLL_INTERVAL_S", 3600.0, "Upper bound for intervals and backoff."
     )
-    http_timeout_s: float = _setting(
-        "MERCATO_HTTP_TIMEOUT_S", 20.0, "Timeout of one feed request."
-    )
+    http_timeout_s: float = _setting("MERCATO_HTTP_TIMEOUT_S", 20.0, "Timeout of one feed request.")
     max_feed_bytes: int = _setting(
         "MERCATO_MAX_FEED_BYTES", 5_000_000, "Larger feed bodies are refused."
     )
@@ -129,9 +127,7 @@ class Settings:
     metrics_host: str = _setting(
         "MERCATO_METRICS_HOST", "127.0.0.1", "Bind address of the /metrics web server."
     )
-    metrics_port: int = _setting(
-        "MERCATO_METRICS_PORT", 6066, "Port of the /metrics web server."
-    )
+    metrics_port: int = _setting("MERCATO_METRICS_PORT", 6066, "Port of the /metrics web server.")
     data_dir: str = _setting(
         "MERCATO_DATA_DIR",
         "",

@@ -71,4 +71,3 @@ async def ensure_topics(settings: Settings, specs: list[TopicSpec] | None = None
     if created:
         log.info("created topics: %s", ", ".join(created))
     return created
-

@@ -59,7 +59,7 @@ def decode(cls: type[R], data: bytes | None) -> R:
 
 
 @functools.cache
-def _field_checks(cls: type[faust.Record]) -> dict[str, tuple[type, ...]]:
+def _field_checks(cls: Any) -> dict[str, tuple[type, ...]]:
     """Python types accepted for each field, from the record's annotations."""
     hints = typing.get_type_hints(cls)
     return {name: _accepted(hints[name]) for name in cls._options.fields}

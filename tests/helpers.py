@@ -19,7 +19,7 @@ async def read_until(
     bootstrap: str,
     topic: str,
     done: Callable[[list[dict[str, Any]]], bool],
-    timeout: float = 60.0,
+    timeout: float = 60.0,  # noqa: ASYNC109 - a deadline over many polls, not one await
 ) -> list[dict[str, Any]]:
     """Read a topic from the start, as a downstream service would, until `done(messages)`.
 
@@ -53,6 +53,8 @@ async def read_until(
     return messages
 
 
-def read_topic(bootstrap: str, topic: str, count: int, timeout: float = 30.0) -> list[dict[str, Any]]:
+def read_topic(
+    bootstrap: str, topic: str, count: int, timeout: float = 30.0
+) -> list[dict[str, Any]]:
     """Synchronously read at least `count` messages (fewer if the timeout expires)."""
     return asyncio.run(read_until(bootstrap, topic, lambda m: len(m) >= count, timeout))

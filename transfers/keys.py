@@ -16,7 +16,31 @@ from collections.abc import Callable
 
 # Surname particles kept with the surname: "De Rossi", "van Dijk", "Di Lorenzo".
 _PARTICLES = frozenset(
-    "de di da del della dalla dello van von der den dos das du le la lo mac mc el al ben bin".split()
+    [
+        "de",
+        "di",
+        "da",
+        "del",
+        "della",
+        "dalla",
+        "dello",
+        "van",
+        "von",
+        "der",
+        "den",
+        "dos",
+        "das",
+        "du",
+        "le",
+        "la",
+        "lo",
+        "mac",
+        "mc",
+        "el",
+        "al",
+        "ben",
+        "bin",
+    ]
 )
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 

@@ -206,4 +206,3 @@ def _best_name(names: dict[str, int]) -> str:
     if not names:
         return ""
     return min(names.items(), key=lambda item: (-len(item[0].split()), -item[1], item[0]))[0]
-

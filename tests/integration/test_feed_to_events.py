@@ -119,7 +119,9 @@ async def test_feeds_become_deduplicated_events(
     # Keys are the event ids.
     assert all(m["key"] == m["value"]["event_id"] for m in messages)
 
-    letters = await read_until(bootstrap, env["MERCATO_TOPIC_DLQ"], lambda m: len(m) >= 1, timeout=30)
+    letters = await read_until(
+        bootstrap, env["MERCATO_TOPIC_DLQ"], lambda m: len(m) >= 1, timeout=30
+    )
     assert [(d["value"]["stage"], d["value"]["reason"]) for d in letters] == [
         (d["stage"], d["reason"]) for d in EXPECTED["dead_letters"]
     ]

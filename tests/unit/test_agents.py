@@ -36,11 +36,24 @@ def sent(mock: AsyncMock) -> list[dict[str, Any]]:
 def mention(article: str, source: str, stage: str) -> bytes:
     return encode(
         Mention(
-            event_id="ev1", person_key="verdi", article_id=article, article_version="v",
-            source=source, url=f"https://{source}/{article}", person="Marco Verdi",
-            role="player", from_club="Torino", to_club="Napoli", kind="unknown", stage=stage,
-            fee_eur=None, evidence="...", confidence=0.6, lang="it",
-            published="2026-01-20T08:00:00Z", fetched_at="2026-01-20T08:05:00Z",
+            event_id="ev1",
+            person_key="verdi",
+            article_id=article,
+            article_version="v",
+            source=source,
+            url=f"https://{source}/{article}",
+            person="Marco Verdi",
+            role="player",
+            from_club="Torino",
+            to_club="Napoli",
+            kind="unknown",
+            stage=stage,
+            fee_eur=None,
+            evidence="...",
+            confidence=0.6,
+            lang="it",
+            published="2026-01-20T08:00:00Z",
+            fetched_at="2026-01-20T08:05:00Z",
             extractor_version="test",
         )
     )
@@ -71,10 +84,16 @@ async def test_tokenize_dead_letters_poison_and_passes_good_articles(app: Mercat
     app.topics_.tokenized.send = tokenized  # type: ignore[method-assign]
     app.topics_.dlq.send = dlq  # type: ignore[method-assign]
     good = RawArticle(
-        id="a1", version="v1", feed="f", source="s.test", url="https://s.test/a1",
+        id="a1",
+        version="v1",
+        feed="f",
+        source="s.test",
+        url="https://s.test/a1",
         title="Ufficiale: Rossi alla Juventus",
         summary="<p>La Juventus ha ufficializzato l&#39;acquisto dell&#8217;attaccante.</p>",
-        content="", published=None, fetched_at="2026-01-20T08:00:00Z",
+        content="",
+        published=None,
+        fetched_at="2026-01-20T08:00:00Z",
     )
     agent = app.agents["tokenize"]
     async with agent.test_context() as ctx:

@@ -19,8 +19,16 @@ SCHEMAS = Path(__file__).resolve().parents[2] / "schemas" / "json"
 
 def raw(**changes: object) -> RawArticle:
     values: dict[str, object] = dict(
-        id="a", version="v", feed="f", source="s.test", url="https://s.test/a", title="t",
-        summary="", content="", published=None, fetched_at="2026-01-20T08:00:00Z",
+        id="a",
+        version="v",
+        feed="f",
+        source="s.test",
+        url="https://s.test/a",
+        title="t",
+        summary="",
+        content="",
+        published=None,
+        fetched_at="2026-01-20T08:00:00Z",
     )
     values.update(changes)
     return RawArticle(**values)

@@ -27,27 +27,57 @@ def test_event_id_is_stable_across_spellings_of_the_same_move() -> None:
     b = event_id("Kulusevski", "Juve", None, resolve)
     assert a == b and len(a) == 16
     assert event_id("Kulusevski", "Roma", None, resolve) != a  # competing destination
-    assert event_id("X Rossi", None, "Torino", resolve) != event_id("X Rossi", None, "Roma", resolve)
+    assert event_id("X Rossi", None, "Torino", resolve) != event_id(
+        "X Rossi", None, "Roma", resolve
+    )
 
 
 def mention(**changes: object) -> MentionFacts:
     base = MentionFacts(
-        event_id="e1", person_key="verdi", article_id="a1", source="one.test",
-        person="Marco Verdi", role="player", from_club="Torino", to_club="Napoli",
-        kind="unknown", stage="talks", fee_eur=None, evidence="...", confidence=0.6,
-        seen_at="2026-01-20T08:00:00Z", extractor_version="0.1.0",
+        event_id="e1",
+        person_key="verdi",
+        article_id="a1",
+        source="one.test",
+        person="Marco Verdi",
+        role="player",
+        from_club="Torino",
+        to_club="Napoli",
+        kind="unknown",
+        stage="talks",
+        fee_eur=None,
+        evidence="...",
+        confidence=0.6,
+        seen_at="2026-01-20T08:00:00Z",
+        extractor_version="0.1.0",
     )
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
 STREAM = [
     mention(),
-    mention(article_id="a2", source="two.test", stage="agreed", fee_eur=20e6,
-            seen_at="2026-01-20T11:30:00Z", kind="permanent"),
-    mention(article_id="a3", source="one.test", person="Verdi", stage="medical",
-            seen_at="2026-01-21T09:00:00Z", fee_eur=20e6),
-    mention(article_id="a4", source="three.test", stage="interest", fee_eur=18e6,
-            seen_at="2026-01-19T09:00:00Z"),
+    mention(
+        article_id="a2",
+        source="two.test",
+        stage="agreed",
+        fee_eur=20e6,
+        seen_at="2026-01-20T11:30:00Z",
+        kind="permanent",
+    ),
+    mention(
+        article_id="a3",
+        source="one.test",
+        person="Verdi",
+        stage="medical",
+        seen_at="2026-01-21T09:00:00Z",
+        fee_eur=20e6,
+    ),
+    mention(
+        article_id="a4",
+        source="three.test",
+        stage="interest",
+        fee_eur=18e6,
+        seen_at="2026-01-19T09:00:00Z",
+    ),
 ]
 
 
@@ -91,8 +121,12 @@ def test_only_material_changes_make_versions() -> None:
 
 
 def test_collapse_closes_and_official_reopens() -> None:
-    state = merged([mention(stage="agreed"), mention(article_id="b", stage="collapsed",
-                                                     seen_at="2026-01-22T00:00:00Z")])
+    state = merged(
+        [
+            mention(stage="agreed"),
+            mention(article_id="b", stage="collapsed", seen_at="2026-01-22T00:00:00Z"),
+        ]
+    )
     assert state.stage() == "collapsed"
     old_denial = mention(article_id="c", stage="denied", seen_at="2026-01-01T00:00:00Z")
     assert merged([mention(stage="agreed"), old_denial]).stage() == "agreed"
