@@ -7,7 +7,6 @@ fields without breaking older consumers.
 
 from __future__ import annotations
 
-import functools
 import types
 import typing
 from typing import Any, TypeVar
@@ -58,11 +57,16 @@ def decode(cls: type[R], data: bytes | None) -> R:
         raise BadRecord("schema_violation", f"{cls.__name__}: {exc}") from exc
 
 
-@functools.cache
-def _field_checks(cls: Any) -> dict[str, tuple[type, ...]]:
-    """Python types accepted for each field, from the record's annotations."""
-    hints = typing.get_type_hints(cls)
-    return {name: _accepted(hints[name]) for name in cls._options.fields}
+_CHECKS: dict[type, dict[str, tuple[type, ...]]] = {}
+
+
+def _field_checks(cls: type[faust.Record]) -> dict[str, tuple[type, ...]]:
+    """Python types accepted for each field, from the record's annotations (computed once)."""
+    checks = _CHECKS.get(cls)
+    if checks is None:
+        hints = typing.get_type_hints(cls)
+        checks = _CHECKS[cls] = {name: _accepted(hints[name]) for name in cls._options.fields}
+    return checks
 
 
 def _accepted(hint: Any) -> tuple[type, ...]:
