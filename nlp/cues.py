@@ -7,11 +7,13 @@ one regex over accent-folded lowercase text, longest phrase first.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+import ahocorasick
 
 from nlp.textfold import fold
 
@@ -29,41 +31,56 @@ class Cue:
 
 
 class CueTable:
-    """Phrases grouped by label ("interest", "loan", "coach"...), matched at once."""
+    """Phrases grouped by label ("interest", "loan", "coach"...), matched at once.
+
+    An Aho-Corasick automaton finds every phrase in one pass (a regex
+    alternation of a few hundred phrases is ten times slower); matches must
+    sit on word boundaries and the leftmost-longest one wins.
+    """
 
     def __init__(self, phrases_by_label: dict[str, list[str]]) -> None:
-        self._exact: dict[str, str] = {}
-        self._stems: list[tuple[str, str]] = []
-        alternatives: list[str] = []
+        self._automaton: Any = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        seen: set[str] = set()
         for label, phrases in phrases_by_label.items():
             for raw in phrases:
                 phrase = fold(raw.strip())
-                if not phrase:
-                    continue
-                if phrase.endswith("*"):
-                    stem = phrase[:-1]
-                    self._stems.append((stem, label))
-                    alternatives.append(re.escape(stem) + r"\w*")
-                else:
-                    self._exact.setdefault(phrase, label)
-                    alternatives.append(re.escape(phrase))
-        alternatives.sort(key=len, reverse=True)
-        body = "|".join(alternatives) or r"(?!x)x"
-        self._pattern = re.compile(r"(?<![\w])(?:" + body + r")(?![\w])")
-
-    def label_of(self, phrase: str) -> str | None:
-        if phrase in self._exact:
-            return self._exact[phrase]
-        return next((label for stem, label in self._stems if phrase.startswith(stem)), None)
+                stem = phrase.endswith("*")
+                phrase = phrase.rstrip("*")
+                if phrase and phrase not in seen:
+                    seen.add(phrase)
+                    self._automaton.add_word(phrase, (len(phrase), label, stem))
+        self._empty = not seen
+        if seen:
+            self._automaton.make_automaton()
 
     def find(self, folded: str, start: int = 0, end: int | None = None) -> list[Cue]:
         """Cues in folded[start:end] (pass accent-folded lowercase text)."""
-        hits: list[Cue] = []
-        for match in self._pattern.finditer(folded, start, len(folded) if end is None else end):
-            label = self.label_of(match.group())
-            if label is not None:
-                hits.append(Cue(match.start(), match.end(), label, match.group()))
-        return hits
+        if self._empty:
+            return []
+        stop = len(folded) if end is None else end
+        found: list[Cue] = []
+        for last, (length, label, stem) in self._automaton.iter(folded, start, stop):
+            first, after = last - length + 1, last + 1
+            if first > 0 and _is_word_char(folded[first - 1]) and _is_word_char(folded[first]):
+                continue
+            if stem:
+                while after < stop and _is_word_char(folded[after]):
+                    after += 1
+            elif after < len(folded) and _is_word_char(folded[after]) and _is_word_char(folded[after - 1]):
+                continue
+            found.append(Cue(first, after, label, folded[first:after]))
+        found.sort(key=lambda cue: (cue.start, cue.start - cue.end))
+        chosen: list[Cue] = []
+        last_end = -1
+        for cue in found:
+            if cue.start >= last_end:
+                chosen.append(cue)
+                last_end = cue.end
+        return chosen
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 @dataclass(frozen=True, slots=True)

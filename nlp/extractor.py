@@ -15,10 +15,11 @@ import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Generic, Literal, TypeVar
 
-from nlp.cues import Lexicon, lexicon
+from nlp.cues import CueTable, Lexicon, lexicon
 from nlp.fees import GBP_TO_EUR, USD_TO_EUR, find_fees
 from nlp.gazetteer import ClubMatch, Gazetteer, default_gazetteer
 from nlp.language import is_supported
@@ -118,14 +119,15 @@ class _Run:
         )
         self.people: People = link_names(self.text, spans)
         # Cues and amounts found once over the whole text, then sliced per sentence.
+        tables = _sentence_tables(doc.lang)
         self.stage_cues = _Positions(lex.stage.find(self.folded))
         self.kind_cues = _Positions(lex.kind.find(self.folded))
         self.role_cues = _Positions(lex.role.find(self.folded))
-        self.outgoing = _Positions(_matches(pats.outgoing, self.folded))
-        self.buyer_view = _Positions(_matches(pats.buyer_perspective, self.folded))
-        self.official_default = _Positions(_matches(pats.official_default, self.folded))
-        self.coach_context = _Positions(_matches(pats.coach_context, self.folded))
-        self.departure_verb = _Positions(_matches(pats.departure_verb, self.folded))
+        self.outgoing = _Positions(tables.outgoing.find(self.folded))
+        self.buyer_view = _Positions(tables.buyer_perspective.find(self.folded))
+        self.official_default = _Positions(tables.official_default.find(self.folded))
+        self.coach_context = _Positions(tables.coach_context.find(self.folded))
+        self.departure_verb = _Positions(tables.departure_verb.find(self.folded))
         self.fees = _Positions(
             find_fees(self.text, self.settings.gbp_to_eur, self.settings.usd_to_eur)
             if any(ch.isdigit() for ch in self.text)
@@ -364,9 +366,10 @@ class _Run:
         return out
 
     def _coach_like(self, mention: NameMention) -> bool:
-        before = self.folded[max(0, mention.start - 60) : mention.start]
-        after = self.folded[mention.end : mention.end + 60]
-        return bool(self.pats.coach_context.search(before[-45:]) or self.pats.coach_context.search(after[:45]))
+        """Whether a coach word sits within a few words of the mention."""
+        return self.coach_context.any(mention.start - 45, mention.start) or self.coach_context.any(
+            mention.end, mention.end + 45
+        )
 
     def _implicit_buyer(self, counterpart: str) -> bool:
         return self.subject is not None and self.subject != counterpart
@@ -498,6 +501,30 @@ class _Run:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _SentenceTables:
+    outgoing: CueTable
+    buyer_perspective: CueTable
+    official_default: CueTable
+    coach_context: CueTable
+    departure_verb: CueTable
+
+
+@cache
+def _sentence_tables(lang: str) -> _SentenceTables:
+    pats = patterns_for(lang)
+    assert pats is not None
+    return _SentenceTables(
+        *(
+            CueTable({name: list(getattr(pats, name))})
+            for name in (
+                "outgoing", "buyer_perspective", "official_default", "coach_context",
+                "departure_verb",
+            )
+        )
+    )
+
+
 class _Positions(Generic[T]):
     """Items with a `start`, sorted, sliced by character range in O(log n)."""
 
@@ -511,16 +538,6 @@ class _Positions(Generic[T]):
     def any(self, start: int, end: int) -> bool:
         index = bisect_left(self.starts, start)
         return index < len(self.starts) and self.starts[index] < end
-
-
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    start: int
-    end: int
-
-
-def _matches(pattern: re.Pattern[str], text: str) -> list[_Hit]:
-    return [_Hit(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
 def _index_of(bounds: list[int], position: int) -> int:
@@ -575,4 +592,4 @@ def _inside(spans: list[tuple[int, int]], position: int) -> bool:
     return any(start < position < end for start, end in spans)
 
 
-__all__ = ["Extractor", "ExtractorSettings", "replace"]
+__all__ = ["Extractor", "ExtractorSettings"]

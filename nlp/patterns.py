@@ -17,6 +17,15 @@ from functools import cache
 _ART_IT = r"(?:il|lo|la|l'|i|gli|le)\s*"
 
 
+def _phrases(pattern: str) -> tuple[str, ...]:
+    """Phrases of a `\\b(?:a|b|c\\w*)\\b` word list, as cue-table entries ("c*")."""
+    body = pattern.removeprefix(r"\b(?:").removesuffix(r")\b")
+    return tuple(
+        item.replace(r"\w*", "*").replace(r"\w+", "*")
+        for item in body.split("|")
+    )
+
+
 def _words(words: str) -> str:
     return "|".join(re.escape(w) for w in sorted(words.split("|"), key=len, reverse=True))
 
@@ -44,13 +53,13 @@ class LanguagePatterns:
     bystander_after: re.Pattern[str]
     mover_before: re.Pattern[str]
     # Sentence-level cues.
-    outgoing: re.Pattern[str]
+    outgoing: tuple[str, ...]
     stale_clause: re.Pattern[str]
     clause_break: re.Pattern[str]
-    coach_context: re.Pattern[str]
-    departure_verb: re.Pattern[str]
-    buyer_perspective: re.Pattern[str]
-    official_default: re.Pattern[str]
+    coach_context: tuple[str, ...]
+    departure_verb: tuple[str, ...]
+    buyer_perspective: tuple[str, ...]
+    official_default: tuple[str, ...]
     negation: re.Pattern[str]
 
 
@@ -194,7 +203,7 @@ def _italian() -> LanguagePatterns:
             r"passaggio|approdo|obiettivo|sondaggio|interesse|interessamento|pista|nome|"
             r"idea|per)\s+(?:\w+\s+){0,1}(?:di|dello|del|della|per|a)?\s*$"
         ),
-        outgoing=c(
+        outgoing=_phrases(
             r"\b(?:in uscita|uscita|uscite|cessione|cessioni|cedere|cede|cedendo|ceduto|vendere|"
             r"vende|venduto|addio|partenza|lascia|lasciare|lascera|saluta|salutare|via da|"
             r"out|sul mercato|partire|liberare|libera|esubero|esuberi|piazzare|sacrificare|"
@@ -206,19 +215,19 @@ def _italian() -> LanguagePatterns:
             r"l'anno scorso|la scorsa estate|lo scorso|la scorsa|a suo tempo|all'epoca)\b"
         ),
         clause_break=c(r"[;:]|,\s*(?:che|il quale|la quale|i quali|dove|mentre|ma|pero)\b|\bma\b"),
-        coach_context=c(r"\b(?:guida|panchina|allenatore|tecnico|mister|allenare|allenera|"
+        coach_context=_phrases(r"\b(?:guida|panchina|allenatore|tecnico|mister|allenare|allenera|"
                         r"esonero|esonerato|timone|successore|sostituto di)\b"),
-        departure_verb=c(r"\b(?:esonerato|esonerata|esonero|sollevato dall'incarico|"
+        departure_verb=_phrases(r"\b(?:esonerato|esonerata|esonero|sollevato dall'incarico|"
                          r"rescissione|risoluzione|lascia|ha lasciato|addio|dimissioni|"
                          r"dimesso|separazione)\b"),
-        buyer_perspective=c(
+        buyer_perspective=_phrases(
             r"\b(?:obiettivo|obiettivi|sondat\w*|sondaggio|contatti|contatto|trattativa|"
             r"incontro|nomi|piace|pista|idea|interess\w*|mirino|punta|pensa|cerca|rinforzo|"
             r"rinforzi|ritorno|arrivo|acquisto|colpo|accordo|intesa|offerta|fumata bianca|"
             r"visite mediche|firma|ufficiale|candidat\w*|profilo|osservato|seguito|"
             r"radar|affondo|tentativo|assalto|vuole|vorrebbe|corte|chiesto|chiede)\b"
         ),
-        official_default=c(r"\b(?:cessione|ceduto|ceduta|passato|trasferito|acquistato)\b"),
+        official_default=_phrases(r"\b(?:cessione|ceduto|ceduta|passato|trasferito|acquistato)\b"),
         negation=c(r"\b(?:non|nessun|nessuna|niente)\b"),
     )
 
@@ -310,7 +319,7 @@ def _english() -> LanguagePatterns:
             r"want|wants|signature of|sale of|transfer of|departure of|loan for|capture of|"
             r"pursuit of|return of|recall of)\s+(?:\w+\s+){0,1}$"
         ),
-        outgoing=c(
+        outgoing=_phrases(
             r"\b(?:sell|sale|sold|selling|leave|leaves|leaving|exit|departure|depart|"
             r"offload|offloaded|cash in|outgoing|let go|surplus|transfer-listed|"
             r"transfer list|available for transfer|loan out|loaned out)\b"
@@ -321,17 +330,17 @@ def _english() -> LanguagePatterns:
             r"last year|previously|formerly|at the time)\b"
         ),
         clause_break=c(r"[;:]|,\s*(?:who|which|where|while|but|whereas)\b|\bbut\b"),
-        coach_context=c(r"\b(?:manager|head coach|boss|coach|dugout|in charge|job|"
+        coach_context=_phrases(r"\b(?:manager|head coach|boss|coach|dugout|in charge|job|"
                         r"managerial|sacked|successor|replace)\b"),
-        departure_verb=c(r"\b(?:sacked|dismissed|parted ways|parted company|released|"
+        departure_verb=_phrases(r"\b(?:sacked|dismissed|parted ways|parted company|released|"
                          r"leaves|left|departs|departed|resigned|terminated|mutual consent|"
                          r"relieved of)\b"),
-        buyer_perspective=c(
+        buyer_perspective=_phrases(
             r"\b(?:target|targets|interest|interested|keen|want|wants|bid|offer|talks|"
             r"approach|sign|signing|move|deal|pursuit|medical|agreed|agreement|shortlist|"
             r"eye|eyeing|monitor|monitoring|enquiry|inquiry|fee|option|options|recruit|"
             r"candidate|candidates|scouted|tracking)\b"
         ),
-        official_default=c(r"\b(?:joined|signed|completed|sold|transferred)\b"),
+        official_default=_phrases(r"\b(?:joined|signed|completed|sold|transferred)\b"),
         negation=c(r"\b(?:not|no|never|nothing)\b"),
     )

@@ -106,7 +106,8 @@ _NAME_RUN = re.compile(
     r"(?<![\w])" + _CAP_WORD
     + r"(?:(?:[ ]|-)(?:(?:" + "|".join(sorted(_INNER_PARTICLES)) + r")[ ])*" + _CAP_WORD + r")*"
 )
-_RUN_WORD = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
+_CAPITALISED_START = re.compile(r"(?<!\S)[\"'(]?[" + _UPPER + "]")
+_HEADLINE_CHARS = 200
 
 
 def find_names(
@@ -149,8 +150,11 @@ def _titlecase_sentences(text: str, sentences: Sequence[tuple[int, int]]) -> set
     """Starts of Title Case sentences (English headlines), whose capitals mean little."""
     starts: set[int] = set()
     for start, end in sentences:
+        if end - start > _HEADLINE_CHARS or text[end - 1] in ".!?":
+            continue  # headlines are short and carry no final stop
         words = text[start:end].split()
-        if len(words) >= 4 and sum(w[:1].isupper() for w in words) >= _TITLECASE_SHARE * len(words):
+        capitalised = len(_CAPITALISED_START.findall(text, start, end))
+        if len(words) >= 4 and capitalised >= _TITLECASE_SHARE * len(words):
             starts.add(start)
     return starts
 
