@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.broker import free_port
-from tests.conftest import DATA, REPO
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.integration
 

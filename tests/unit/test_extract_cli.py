@@ -14,7 +14,8 @@ ARTICLES = [
         "id": "a1",
         "lang": "en",
         "title": "Aston Villa complete signing of James Whitfield",
-        "text": "Aston Villa have completed the signing of striker James Whitfield from Leeds United "
+        "text": "Aston Villa have completed the signing of striker James Whitfield "
+        "from Leeds United "
         "on a permanent deal, the club announced on Tuesday.",
     },
     {"id": "a2", "title": "Match report", "text": "Lazio beat Genoa 2-0 at the Olimpico."},
