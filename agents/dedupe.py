@@ -8,31 +8,11 @@ from datetime import datetime
 import faust
 import orjson
 
+from agents.stream import records
 from pipeline.app import MercatoApp
-from pipeline.deadletter import dead_letter_event
-from schemas.codec import BadRecord, decode, encode
+from schemas.codec import encode
 from schemas.records import Mention, TransferEvent
-from transfers.state import Change, EventState, MentionFacts
-
-
-def facts(m: Mention) -> MentionFacts:
-    return MentionFacts(
-        event_id=m.event_id,
-        person_key=m.person_key,
-        article_id=m.article_id,
-        source=m.source,
-        person=m.person,
-        role=m.role,
-        from_club=m.from_club,
-        to_club=m.to_club,
-        kind=m.kind,
-        stage=m.stage,
-        fee_eur=m.fee_eur,
-        evidence=m.evidence,
-        confidence=m.confidence,
-        seen_at=m.published or m.fetched_at,
-        extractor_version=m.extractor_version,
-    )
+from transfers.state import Change, EventState
 
 
 def _age_seconds(iso_time: str) -> float:
@@ -49,19 +29,12 @@ def install(app: MercatoApp) -> None:
         extra_topic_configs={"cleanup.policy": "compact"},
     )
     app.events_table = table  # type: ignore[attr-defined]
-    count_in = metrics.articles.labels("dedupe", "in")
     count_out = metrics.articles.labels("dedupe", "out")
 
     @app.agent(topics.mentions, name="dedupe")
     async def dedupe(stream):  # type: ignore[no-untyped-def]
-        async for event in stream.events():
-            # bytes (Mention JSON), key = event id
-            count_in.inc()
-            try:
-                mention = decode(Mention, event.value)
-            except BadRecord as exc:
-                await dead_letter_event(app, "dedupe", exc.reason, exc.detail, event)
-                continue
+        async for _, mention in records(app, stream, Mention, "dedupe"):
+            # Mention, key = event id
             key = mention.event_id.encode()
             stored = table.get(key)
             state = (
@@ -69,7 +42,7 @@ def install(app: MercatoApp) -> None:
                 if stored
                 else EventState(mention.event_id, mention.person_key)
             )
-            change = state.apply(facts(mention))
+            change = state.apply(mention)
             if change is Change.NONE:
                 continue
             table[key] = orjson.dumps(state.to_dict())

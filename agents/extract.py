@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 
 import nlp
+from agents.stream import records
 from nlp.gazetteer import default_gazetteer
 from nlp.types import Document, Span
 from pipeline.app import MercatoApp
 from pipeline.deadletter import dead_letter_event
-from schemas.codec import BadRecord, decode, encode
+from schemas.codec import encode
 from schemas.records import Mention, TokenizedArticle
 from transfers.keys import event_id, person_key
 
@@ -50,25 +51,19 @@ def mentions_of(article: TokenizedArticle) -> list[Mention]:
 def install(app: MercatoApp) -> None:
     topics, metrics = app.topics_, app.metrics
     seconds = metrics.extract_seconds.labels("extract")
-    count_in = metrics.articles.labels("extract", "in")
     count_out = metrics.articles.labels("extract", "out")
 
     @app.agent(topics.tokenized, name="extract")
     async def extract(stream):  # type: ignore[no-untyped-def]
-        async for event in stream.events():
-            # bytes (TokenizedArticle JSON)
-            count_in.inc()
+        async for event, article in records(app, stream, TokenizedArticle, "extract"):
+            # TokenizedArticle
+            started = time.perf_counter()
             try:
-                article = decode(TokenizedArticle, event.value)
-                started = time.perf_counter()
                 mentions = mentions_of(article)
-                seconds.observe(time.perf_counter() - started)
-            except BadRecord as exc:
-                await dead_letter_event(app, "extract", exc.reason, exc.detail, event)
-                continue
             except Exception as exc:  # noqa: BLE001 - poison input must not stop the stream
                 await dead_letter_event(app, "extract", "exception", repr(exc), event)
                 continue
+            seconds.observe(time.perf_counter() - started)
             # Mention, keyed by event id (co-partitioned with the dedupe table)
             for mention in mentions:
                 await topics.mentions.send(key=mention.event_id, value=encode(mention))

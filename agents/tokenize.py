@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 import nlp
+from agents.stream import records
 from pipeline.app import MercatoApp
 from pipeline.deadletter import dead_letter_event
-from schemas.codec import BadRecord, decode, encode
+from schemas.codec import encode
 from schemas.records import RawArticle, TokenizedArticle
 
 
@@ -31,33 +32,20 @@ def tokenize_article(article: RawArticle) -> TokenizedArticle:
 
 def install(app: MercatoApp) -> None:
     topics, metrics = app.topics_, app.metrics
-    limit = app.settings.max_message_bytes
     seconds = metrics.extract_seconds.labels("tokenize")
-    count_in = metrics.articles.labels("tokenize", "in")
     count_out = metrics.articles.labels("tokenize", "out")
 
     @app.agent(topics.raw, name="tokenize")
     async def tokenize(stream):  # type: ignore[no-untyped-def]
-        async for event in stream.events():
-            # bytes (RawArticle JSON)
-            count_in.inc()
-            value = event.value
-            if value is not None and len(value) > limit:
-                await dead_letter_event(
-                    app, "tokenize", "oversized", f"{len(value)} bytes > {limit}", event
-                )
-                continue
+        async for event, article in records(app, stream, RawArticle, "tokenize"):
+            # RawArticle
+            started = time.perf_counter()
             try:
-                article = decode(RawArticle, value)
-                started = time.perf_counter()
                 tokenized = tokenize_article(article)
-                seconds.observe(time.perf_counter() - started)
-            except BadRecord as exc:
-                await dead_letter_event(app, "tokenize", exc.reason, exc.detail, event)
-                continue
             except Exception as exc:  # noqa: BLE001 - poison input must not stop the stream
                 await dead_letter_event(app, "tokenize", "exception", repr(exc), event)
                 continue
+            seconds.observe(time.perf_counter() - started)
             # TokenizedArticle, keyed by article id
             await topics.tokenized.send(key=tokenized.id, value=encode(tokenized))
             count_out.inc()

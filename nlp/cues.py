@@ -66,7 +66,11 @@ class CueTable:
             if stem:
                 while after < stop and _is_word_char(folded[after]):
                     after += 1
-            elif after < len(folded) and _is_word_char(folded[after]) and _is_word_char(folded[after - 1]):
+            elif (
+                after < len(folded)
+                and _is_word_char(folded[after])
+                and _is_word_char(folded[after - 1])
+            ):
                 continue
             found.append(Cue(first, after, label, folded[first:after]))
         found.sort(key=lambda cue: (cue.start, cue.start - cue.end))

@@ -20,15 +20,17 @@ from functools import cache
 from typing import Generic, Literal, TypeVar
 
 from nlp.cues import CueTable, Lexicon, lexicon
-from nlp.fees import GBP_TO_EUR, USD_TO_EUR, find_fees
+from nlp.fees import GBP_TO_EUR, USD_TO_EUR, Fee, find_fees
 from nlp.gazetteer import ClubMatch, Gazetteer, default_gazetteer
 from nlp.language import is_supported
 from nlp.patterns import LanguagePatterns, patterns_for
-from nlp.people import NameMention, People, find_names, link_names
+from nlp.people import NameMention, People, find_names, link_names, stopnames
 from nlp.textfold import fold
 from nlp.types import STAGES, Document, Kind, Mention, Role, Stage
 
-Side = Literal["from", "to", "buyer", "owner", "counterpart", "subject_buyer", "subject_seller", "none"]
+Side = Literal[
+    "from", "to", "buyer", "owner", "counterpart", "subject_buyer", "subject_seller", "none"
+]
 
 T = TypeVar("T")
 _KIND_PRIORITY: tuple[Kind, ...] = (
@@ -85,7 +87,9 @@ class _Candidate:
 class Extractor:
     """Rule-based extractor bound to one gazetteer and one set of settings."""
 
-    def __init__(self, gazetteer: Gazetteer | None = None, settings: ExtractorSettings | None = None) -> None:
+    def __init__(
+        self, gazetteer: Gazetteer | None = None, settings: ExtractorSettings | None = None
+    ) -> None:
         self.gazetteer = gazetteer or default_gazetteer()
         self.settings = settings or ExtractorSettings()
 
@@ -102,7 +106,9 @@ class Extractor:
 class _Run:
     """State of one extraction (one document)."""
 
-    def __init__(self, owner: Extractor, doc: Document, lex: Lexicon, pats: LanguagePatterns) -> None:
+    def __init__(
+        self, owner: Extractor, doc: Document, lex: Lexicon, pats: LanguagePatterns
+    ) -> None:
         self.gaz = owner.gazetteer
         self.settings = owner.settings
         self.doc = doc
@@ -147,9 +153,13 @@ class _Run:
                 explicit[match.candidates[0]] += 1
         resolved: list[_Club] = []
         for match in matches:
+            if match.kind == "nickname" and self._inside_a_name(match):
+                continue  # "Paolo Viola" is a person, not Fiorentina
             ambiguous = len(match.candidates) > 1
             if ambiguous:
-                best = max(match.candidates, key=lambda c: (explicit[c], -match.candidates.index(c)))
+                best = max(
+                    match.candidates, key=lambda c: (explicit[c], -match.candidates.index(c))
+                )
                 if explicit[best] == 0 and match.kind == "city":
                     continue  # "Milano" with neither Milan club named: say nothing
             else:
@@ -157,17 +167,27 @@ class _Run:
             resolved.append(_Club(match.start, match.end, best, match.kind, ambiguous))
         return resolved
 
+    def _inside_a_name(self, match: ClubMatch) -> bool:
+        """A capitalised nickname right after a capitalised word is a surname."""
+        if not match.surface[:1].isupper() or match.start < 2 or self.text[match.start - 1] != " ":
+            return False
+        previous = self.text[: match.start - 1].rsplit(None, 1)[-1:] or [""]
+        word = previous[0]
+        return word[:1].isupper() and word.isalpha() and fold(word) not in stopnames()
+
     def _subject_club(self) -> str | None:
+        """The club the article is about: most mentioned, title and nicknames weigh more."""
         scores: Counter[str] = Counter()
         for club in self.clubs:
-            weight = 1.5 if club.kind in ("nickname", "city") else 1.0
+            # Integer weights: nicknames and the title say whose side the writer is on.
+            weight = 3 if club.kind in ("nickname", "city") else 2
             if club.start < self.title_end:
-                weight *= 2.5
+                weight *= 3
             scores[club.club_id] += weight
         if not scores:
             return None
-        (best, top), *rest = scores.most_common(2) + [("", 0.0)]
-        return best if top > rest[0][1] or top >= 2 else None
+        (best, top), *rest = [*scores.most_common(2), ("", 0.0)]
+        return best if top > rest[0][1] or top >= 4 else None
 
     # --- people ----------------------------------------------------------------
 
@@ -177,11 +197,17 @@ class _Run:
             window_start = max(self._sentence_of(mention.start)[0], mention.start - 40)
             before = self.role_cues.within(window_start, mention.start)
             after = self.role_cues.within(mention.end, min(len(self.text), mention.end + 40))
-            for cue in before[-1:] + [c for c in after[:1] if self.text[mention.end : c.start].strip(" ") in (",", "", ", il", ", l'")]:
+            for cue in before[-1:] + [
+                c
+                for c in after[:1]
+                if self.text[mention.end : c.start].strip(" ") in (",", "", ", il", ", l'")
+            ]:
                 if cue.label in ("player", "coach", "executive"):
                     votes[mention.person][cue.label] += 1  # type: ignore[index]
             tail = self.folded[mention.end : mention.end + 40]
-            if "classe " in self.folded[window_start : mention.start] or tail.startswith((", classe", " classe")):
+            if "classe " in self.folded[window_start : mention.start] or tail.startswith(
+                (", classe", " classe")
+            ):
                 votes[mention.person]["player"] += 1
         return {person: counter.most_common(1)[0][0] for person, counter in votes.items()}
 
@@ -280,8 +306,6 @@ class _Run:
         mentions: list[NameMention],
         sides: list[tuple[_Club, Side]],
     ) -> list[_Candidate]:
-        p = self.pats
-        sentence = self.folded[start:end]
         movers = []
         for mention in mentions:
             if self._is_bystander(mention, start, end):
@@ -294,7 +318,8 @@ class _Run:
         kind_cues = self.kind_cues.within(start, end)
         stage = _stage_from(stage_cues, self.official_default.any(start, end))
         outgoing = self.outgoing.any(start, end)
-        buyer_view = self.buyer_view.any(start, end) or bool(stage_cues)
+        # The subject club is the implicit buyer only where a stage cue says a deal is on.
+        buyer_view = bool(stage_cues) and self.buyer_view.any(start, end)
         fees = self.fees.within(start, end)
         persons_in_sentence = {m.person for m in movers}
         shared_from = [c.club_id for c, s in sides if s in ("from", "subject_seller")]
@@ -325,21 +350,37 @@ class _Run:
                 affiliation = self.affiliation.get(mention.person)
                 if affiliation and affiliation != to_club:
                     from_club = affiliation
-            if to_club is None and buyer_view and not outgoing and not quoted and self.subject:
-                if self.subject != from_club and self.subject != self.affiliation.get(mention.person):
-                    to_club, implicit_to = self.subject, True
-            if to_club is not None and to_club == from_club:
-                if not any(c.label == "extension" for c in kind_cues):
-                    continue
+            if (
+                to_club is None
+                and buyer_view
+                and not outgoing
+                and not quoted
+                and self.subject
+                and self.subject not in (from_club, self.affiliation.get(mention.person))
+            ):
+                to_club, implicit_to = self.subject, True
+            is_extension = any(c.label == "extension" for c in kind_cues)
+            if to_club is not None and to_club == from_club and not is_extension:
+                continue
             kind = _kind_from(kind_cues)
             role = self.roles.get(mention.person, "player")
-            if role == "player" and self.coach_context.any(start, end) and self._coach_like(mention):
+            if (
+                role == "player"
+                and self.coach_context.any(start, end)
+                and self._coach_like(mention)
+            ):
                 role = "coach"
             if kind == "extension":
-                to_club = to_club or from_club or self.affiliation.get(mention.person) or self.subject
+                to_club = (
+                    to_club or from_club or self.affiliation.get(mention.person) or self.subject
+                )
                 from_club = to_club
             if to_club is None:
-                if not (self.departure_verb.any(start, end) and len(persons_in_sentence) == 1 and role != "player"):
+                if not (
+                    self.departure_verb.any(start, end)
+                    and len(persons_in_sentence) == 1
+                    and role != "player"
+                ):
                     continue
                 kind = "departure"
             elif role in ("coach", "executive") and kind in ("unknown", "departure", "permanent"):
@@ -387,7 +428,9 @@ class _Run:
             nearest = self._nearest_mover(movers, club)
             if nearest is None or nearest.person != mention.person:
                 continue
-            gap = club.start - mention.end if club.start >= mention.end else mention.start - club.end
+            gap = (
+                club.start - mention.end if club.start >= mention.end else mention.start - club.end
+            )
             if side == "owner" and own_from is None:
                 own_from = club.club_id
                 strong = strong or gap <= _STRONG_GAP * 3
@@ -416,7 +459,9 @@ class _Run:
             return shared_to[0]
         return None
 
-    def _fee_for(self, mention: NameMention, fees: list, sent_start: int, people: int) -> float | None:
+    def _fee_for(
+        self, mention: NameMention, fees: list, sent_start: int, people: int
+    ) -> float | None:
         for fee in fees:
             if fee.kind in ("salary", "clause", "target"):
                 continue
@@ -442,8 +487,7 @@ class _Run:
     def _merge(self, candidates: list[_Candidate]) -> list[Mention]:
         mover_count: Counter[int] = Counter(c.person for c in candidates)
         kept = [
-            c for c in candidates
-            if c.strong or self.non_mover[c.person] <= mover_count[c.person]
+            c for c in candidates if c.strong or self.non_mover[c.person] <= mover_count[c.person]
         ]
         by_person: dict[int, list[_Candidate]] = defaultdict(list)
         for candidate in kept:
@@ -455,7 +499,11 @@ class _Run:
                 explicit = [c for c in with_to if not c.implicit_to]
                 if explicit:
                     explicit_to = {c.to_club for c in explicit}
-                    with_to = [c for c in with_to if c.to_club in explicit_to or c.from_club not in explicit_to]
+                    with_to = [
+                        c
+                        for c in with_to
+                        if c.to_club in explicit_to or c.from_club not in explicit_to
+                    ]
                 group = with_to
             by_destination: dict[str | None, list[_Candidate]] = defaultdict(list)
             for candidate in group:
@@ -471,7 +519,9 @@ class _Run:
         best = max(same, key=lambda c: (c.strong, not c.implicit_to, c.confidence, -c.start))
         from_club = best.from_club or next((c.from_club for c in same if c.from_club), None)
         if from_club is None:
-            from_club = next((c.from_club for c in group if c.from_club and c.from_club != destination), None)
+            from_club = next(
+                (c.from_club for c in group if c.from_club and c.from_club != destination), None
+            )
         stages = {c.stage for c in same}
         stage: Stage
         if "denied" in stages:
@@ -490,7 +540,9 @@ class _Run:
         return Mention(
             person=self.people.names[person],
             role=role,
-            from_club=name(from_club) if from_club and from_club != destination or (from_club and kind == "extension") else None,
+            from_club=name(from_club)
+            if (from_club and from_club != destination) or (from_club and kind == "extension")
+            else None,
             to_club=name(destination) if destination else None,
             kind=kind,
             stage=stage,
@@ -518,7 +570,10 @@ def _sentence_tables(lang: str) -> _SentenceTables:
         *(
             CueTable({name: list(getattr(pats, name))})
             for name in (
-                "outgoing", "buyer_perspective", "official_default", "coach_context",
+                "outgoing",
+                "buyer_perspective",
+                "official_default",
+                "coach_context",
                 "departure_verb",
             )
         )
@@ -564,9 +619,9 @@ def _stage_from(cues: Sequence[object], official_default: bool) -> Stage:
         return "denied"
     if "collapsed" in labels:
         return "collapsed"
-    progress = [label for label in labels if label in _PROGRESS]
+    progress = [stage for stage in STAGES if stage in labels and stage in _PROGRESS]
     if progress:
-        return max(progress, key=lambda s: _PROGRESS[s])  # type: ignore[return-value]
+        return progress[-1]
     return "official" if official_default else "rumour"
 
 

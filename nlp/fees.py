@@ -17,27 +17,52 @@ GBP_TO_EUR = 1.17
 USD_TO_EUR = 0.92
 
 _MULTIPLIERS = {
-    "m": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "milione": 1e6, "milioni": 1e6,
-    "million": 1e6, "millions": 1e6, "bn": 1e9, "billion": 1e9, "miliardo": 1e9,
-    "miliardi": 1e9, "k": 1e3, "mila": 1e3, "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "mil": 1e6,
+    "milione": 1e6,
+    "milioni": 1e6,
+    "million": 1e6,
+    "millions": 1e6,
+    "bn": 1e9,
+    "billion": 1e9,
+    "miliardo": 1e9,
+    "miliardi": 1e9,
+    "k": 1e3,
+    "mila": 1e3,
+    "thousand": 1e3,
 }
 _CURRENCY_WORDS = {
-    "€": "EUR", "euro": "EUR", "euros": "EUR", "eur": "EUR",
-    "£": "GBP", "pounds": "GBP", "pound": "GBP", "sterling": "GBP", "sterline": "GBP",
-    "gbp": "GBP", "$": "USD", "dollars": "USD", "dollari": "USD", "usd": "USD",
+    "€": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "eur": "EUR",
+    "£": "GBP",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "sterling": "GBP",
+    "sterline": "GBP",
+    "gbp": "GBP",
+    "$": "USD",
+    "dollars": "USD",
+    "dollari": "USD",
+    "usd": "USD",
 }
 _NUMBER = r"\d{1,3}(?:[.,]\d{3})+(?![\d])|\d+(?:[.,]\d{1,2})?"
 _WORD_MULT = r"milioni|milione|miliardi|miliardo|millions?|billion|thousand|mln|mila|mil|mn|bn"
 _SYMBOL_MULT = _WORD_MULT + r"|m|k"
-_CUR_AFTER = r"(?:\s*(?:di\s+)?(?P<cur_after>euros?|eur|€|pounds?|sterling|sterline|gbp|dollars|dollari|usd|\$|£))?"
+_CUR_AFTER = (
+    r"(?:\s*(?:di\s+)?(?P<cur_after>euros?|eur|€|pounds?|sterling|sterline|gbp|dollars|"
+    r"dollari|usd|\$|£))?"
+)
 _AMOUNT = re.compile(
     r"(?<![\w.,])"
     r"(?:(?P<cur_before>[€£$])\s?(?P<num1>" + _NUMBER + r")\s?(?P<mult1>" + _SYMBOL_MULT + r")?\b"
     r"|(?P<num2>" + _NUMBER + r")(?:\s*\+\s*(?P<plus>" + _NUMBER + r"))?"
     r"\s?(?P<mult2>" + _WORD_MULT + r")\b\.?"
     r"|(?P<num3>" + _NUMBER + r")\s?(?P<mult3>m|k)\s?(?P<cur3>euros?|pounds?)\b"
-    r"|(?P<num4>\d{1,3}(?:[.,]\d{3}){2,})\s?(?P<cur4>euros?|€))"
-    + _CUR_AFTER,
+    r"|(?P<num4>\d{1,3}(?:[.,]\d{3}){2,})\s?(?P<cur4>euros?|€))" + _CUR_AFTER,
     re.IGNORECASE,
 )
 _BONUS_TAIL = re.compile(
@@ -48,20 +73,43 @@ _BONUS_TAIL = re.compile(
 )
 _CONTEXT_BEFORE: list[tuple[FeeKind, re.Pattern[str]]] = [
     ("clause", re.compile(r"(clausola|release clause|buy-?out|rescissori)", re.I)),
-    ("salary", re.compile(
-        r"(ingaggio|stipendio|guadagn|percepi|salar|wages?|earn|ritocco|"
-        r"contratto (?:da|a)|pay packet)", re.I)),
-    ("valuation", re.compile(r"(valutazione|valutat|valuta |valued|price tag|prezzo del cartellino|"
-                             r"market value|valore)", re.I)),
+    (
+        "salary",
+        re.compile(
+            r"(ingaggio|stipendio|guadagn|percepi|salar|wages?|earn|ritocco|"
+            r"contratto (?:da|a)|pay packet)",
+            re.I,
+        ),
+    ),
+    (
+        "valuation",
+        re.compile(
+            r"(valutazione|valutat|valuta |valued|price tag|prezzo del cartellino|"
+            r"market value|valore)",
+            re.I,
+        ),
+    ),
     ("asking", re.compile(r"(chiede|richiesta|pretende|asking|demand|want|vuole)", re.I)),
-    ("target", re.compile(r"(incassare|intenzione|budget|tesoretto|raise|generate|recoup|"
-                          r"a disposizione|da investire|to spend)", re.I)),
+    (
+        "target",
+        re.compile(
+            r"(incassare|intenzione|budget|tesoretto|raise|generate|recoup|"
+            r"a disposizione|da investire|to spend)",
+            re.I,
+        ),
+    ),
 ]
 _CONTEXT_AFTER: list[tuple[FeeKind, re.Pattern[str]]] = [
-    ("salary", re.compile(
-        r"^\W*(?:netti|lordi|\w+\s+)?(?:a stagione|all'anno|l'anno|annui|a settimana|per season|"
-        r"a season|per year|a year|per annum|a week|per week|-a-week|a-year|di ingaggio|"
-        r"d'ingaggio|di stipendio|in wages|in salary)", re.I)),
+    (
+        "salary",
+        re.compile(
+            r"^\W*(?:netti|lordi|\w+\s+)?(?:a stagione|all'anno|l'anno|annui|a settimana|"
+            r"per season|"
+            r"a season|per year|a year|per annum|a week|per week|-a-week|a-year|di ingaggio|"
+            r"d'ingaggio|di stipendio|in wages|in salary)",
+            re.I,
+        ),
+    ),
     ("clause", re.compile(r"^\W*(?:di )?(?:clausola|release clause)", re.I)),
     ("target", re.compile(r"^\W*(?:budget|da investire|to spend|war chest)", re.I)),
 ]

@@ -179,7 +179,7 @@ class Gazetteer:
             return []
         folded = folded if folded is not None else fold(text)
         found: list[ClubMatch] = []
-        for start, end, kind, candidates, capitalised in self._raw_matches(text, folded):
+        for start, end, kind, candidates in self._raw_matches(text, folded):
             found.append(ClubMatch(start, end, text[start:end], candidates, kind))
         found.sort(key=lambda m: (m.start, m.start - m.end))
         chosen: list[ClubMatch] = []
@@ -192,7 +192,7 @@ class Gazetteer:
 
     def _raw_matches(
         self, text: str, folded: str
-    ) -> Iterator[tuple[int, int, MatchKind, tuple[str, ...], frozenset[int]]]:
+    ) -> Iterator[tuple[int, int, MatchKind, tuple[str, ...]]]:
         size = len(text)
         for last, (length, kind, candidates, capitalised) in self._automaton.iter(folded):
             start, end = last - length + 1, last + 1
@@ -202,7 +202,7 @@ class Gazetteer:
                 continue
             if capitalised and not _has_capitals(text[start:end], capitalised):
                 continue
-            yield start, end, kind, candidates, capitalised
+            yield start, end, kind, candidates
 
 
 def _has_capitals(surface: str, positions: frozenset[int]) -> bool:

@@ -19,8 +19,24 @@ SUPPORTED = frozenset({"it", "en"})
 # Languages an article may be labelled with; anything else is forced onto the
 # nearest of these, which is harmless since only it/en produce events.
 CANDIDATES = (
-    "it", "en", "es", "fr", "de", "pt", "nl", "tr", "pl", "ro",
-    "hr", "sv", "da", "no", "ru", "ar", "el", "cs",
+    "it",
+    "en",
+    "es",
+    "fr",
+    "de",
+    "pt",
+    "nl",
+    "tr",
+    "pl",
+    "ro",
+    "hr",
+    "sv",
+    "da",
+    "no",
+    "ru",
+    "ar",
+    "el",
+    "cs",
 )
 # A title plus the first paragraphs decide as well as the whole text, faster.
 SAMPLE_CHARS = 500
@@ -43,9 +59,27 @@ def _identifier() -> _Identifier:
 # Function words only one of our two languages uses: a text dense in one set and
 # nearly free of the other is decided without the model (a tenth of the time).
 _ITALIAN_MARKERS = frozenset(
-    "il che della dell degli delle alla alle nella nel gli sono anche questo dopo".split()
+    [
+        "il",
+        "che",
+        "della",
+        "dell",
+        "degli",
+        "delle",
+        "alla",
+        "alle",
+        "nella",
+        "nel",
+        "gli",
+        "sono",
+        "anche",
+        "questo",
+        "dopo",
+    ]
 )
-_ENGLISH_MARKERS = frozenset("the and of with has have that his was will from their is".split())
+_ENGLISH_MARKERS = frozenset(
+    ["the", "and", "of", "with", "has", "have", "that", "his", "was", "will", "from", "their", "is"]
+)
 _MARKER_WORD = re.compile(r"[a-z]+")
 _DECISIVE = 6
 

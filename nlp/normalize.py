@@ -15,22 +15,66 @@ from html.parser import HTMLParser
 
 # Tags after which text starts a new line (block-level elements).
 _BLOCK_TAGS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote section article header footer"
-    " tr table figcaption figure".split()
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "tr",
+        "table",
+        "figcaption",
+        "figure",
+    ]
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
 _LOOKS_LIKE_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
 _QUOTES: dict[int, str] = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u02bc": "'", "\u00b4": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"',
-        "\u00bb": '"', "\u2033": '"',
-        "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-",
-        "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200b": "",
-        "\u200e": "", "\u200f": "", "\ufeff": "", "\u00ad": "", "\u2026": "...",
-        "\u2028": "\n", "\u2029": "\n\n",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2033": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2012": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\u200b": "",
+        "\u200e": "",
+        "\u200f": "",
+        "\ufeff": "",
+        "\u00ad": "",
+        "\u2026": "...",
+        "\u2028": "\n",
+        "\u2029": "\n\n",
     }
 )
 _SPECIAL_MAP = {chr(code): value for code, value in _QUOTES.items() if code > 0x7F}

@@ -20,10 +20,7 @@ _ART_IT = r"(?:il|lo|la|l'|i|gli|le)\s*"
 def _phrases(pattern: str) -> tuple[str, ...]:
     """Phrases of a `\\b(?:a|b|c\\w*)\\b` word list, as cue-table entries ("c*")."""
     body = pattern.removeprefix(r"\b(?:").removesuffix(r")\b")
-    return tuple(
-        item.replace(r"\w*", "*").replace(r"\w+", "*")
-        for item in body.split("|")
-    )
+    return tuple(item.replace(r"\w*", "*").replace(r"\w+", "*") for item in body.split("|"))
 
 
 def _words(words: str) -> str:
@@ -145,18 +142,23 @@ def _italian() -> LanguagePatterns:
         counterpart_before=c(
             r"\b(?:contatti|contatto|trattativa|trattative|accordo|intesa|incontro|incontri|"
             r"colloqui|colloquio|dialogo|summit|vertice|affare|trattare|trattando|tratta|negozia|"
-            r"negoziato|negoziazione|distanza|base|scambio|distanze|telefonata|discorsi|filo diretto)"
+            r"negoziato|negoziazione|distanza|base|scambio|distanze|telefonata|discorsi|"
+            r"filo diretto)"
             r"(?:\s+\w+){0,4}\s+(?:con|col)\s*" + _ART_IT.replace(r"\s*", "") + r"?\s*$"
         ),
-        former_before=c(r"\b(?:ex|l'ex|gia|passato|trascorsi|cresciuto|cresciuta|vivaio|"
-                        r"giovanili|primavera|contro|sfida|derby|battuto|battere|vittoria|"
-                        r"sconfitta|pareggio|partita|gara|match|segnato|gol)\s+"
-                        r"(?:\w+\s+){0,1}(?:(?:del|della|dell'|al|alla|all'|il|la|l'|col|con il|"
-                        r"contro il|contro la|nel|nella|nell')\s*)?$"),
+        former_before=c(
+            r"\b(?:ex|l'ex|gia|passato|trascorsi|cresciuto|cresciuta|vivaio|"
+            r"giovanili|primavera|contro|sfida|derby|battuto|battere|vittoria|"
+            r"sconfitta|pareggio|partita|gara|match|segnato|gol)\s+"
+            r"(?:\w+\s+){0,1}(?:(?:del|della|dell'|al|alla|all'|il|la|l'|col|con il|"
+            r"contro il|contro la|nel|nella|nell')\s*)?$"
+        ),
         city_to_before=c(r"(?:^|\s)(?:a|ad|in)\s+$"),
         owner_after=c(r"(?!x)x"),
-        buyer_after=c(r"^\s+(?:su|per|punta|pensa|vuole|fa sul serio|ci prova|insiste|"
-                      r"accelera|tenta|tratta|cerca)\b"),
+        buyer_after=c(
+            r"^\s+(?:su|per|punta|pensa|vuole|fa sul serio|ci prova|insiste|"
+            r"accelera|tenta|tratta|cerca)\b"
+        ),
         subject_verb_after=c(
             r"^\s*(?:,\s*)?(?:che\s+)?(?:ha|hanno|sta|stanno|e|punta|puntano|vuole|vogliono|"
             r"pensa|pensano|segue|seguono|cede|cedera|vende|ci prova|ci pensa|avrebbe|"
@@ -215,11 +217,15 @@ def _italian() -> LanguagePatterns:
             r"l'anno scorso|la scorsa estate|lo scorso|la scorsa|a suo tempo|all'epoca)\b"
         ),
         clause_break=c(r"[;:]|,\s*(?:che|il quale|la quale|i quali|dove|mentre|ma|pero)\b|\bma\b"),
-        coach_context=_phrases(r"\b(?:guida|panchina|allenatore|tecnico|mister|allenare|allenera|"
-                        r"esonero|esonerato|timone|successore|sostituto di)\b"),
-        departure_verb=_phrases(r"\b(?:esonerato|esonerata|esonero|sollevato dall'incarico|"
-                         r"rescissione|risoluzione|lascia|ha lasciato|addio|dimissioni|"
-                         r"dimesso|separazione)\b"),
+        coach_context=_phrases(
+            r"\b(?:guida|panchina|allenatore|tecnico|mister|allenare|allenera|"
+            r"esonero|esonerato|timone|successore|sostituto di)\b"
+        ),
+        departure_verb=_phrases(
+            r"\b(?:esonerato|esonerata|esonero|sollevato dall'incarico|"
+            r"rescissione|risoluzione|lascia|ha lasciato|addio|dimissioni|"
+            r"dimesso|separazione)\b"
+        ),
         buyer_perspective=_phrases(
             r"\b(?:obiettivo|obiettivi|sondat\w*|sondaggio|contatti|contatto|trattativa|"
             r"incontro|nomi|piace|pista|idea|interess\w*|mirino|punta|pensa|cerca|rinforzo|"
@@ -265,14 +271,18 @@ def _english() -> LanguagePatterns:
             r"fee|terms|contact|meeting|meet|dealings|stand-off|gap)(?:\s+[\w£€$.-]+){0,5}"
             r"\s+(?:with)\s+(?:the\s+)?$"
         ),
-        former_before=c(r"\b(?:former|ex|ex-|formerly of|once of|against|beat|beating|"
-                        r"lost to|draw with|drew with|scored against|youth|academy)\s+"
-                        r"(?:the\s+)?$"),
+        former_before=c(
+            r"\b(?:former|ex|ex-|formerly of|once of|against|beat|beating|"
+            r"lost to|draw with|drew with|scored against|youth|academy)\s+"
+            r"(?:the\s+)?$"
+        ),
         city_to_before=c(r"(?:^|\s)(?:to|in)\s+$"),
         owner_after=c(r"^(?:'s|')?\s+(?:[\w-]+\s+){0,2}(?:" + _ROLE_WORDS_EN + r")\b"),
-        buyer_after=c(r"^(?:'s|')\s+(?:\w+\s+){0,2}(?:interest|bid|offer|approach|target|"
-                      r"pursuit|move|proposal|enquiry|attempt|advances|medical|talks|deal|"
-                      r"new signing|signing|recruitment)\b"),
+        buyer_after=c(
+            r"^(?:'s|')\s+(?:\w+\s+){0,2}(?:interest|bid|offer|approach|target|"
+            r"pursuit|move|proposal|enquiry|attempt|advances|medical|talks|deal|"
+            r"new signing|signing|recruitment)\b"
+        ),
         subject_verb_after=c(
             r"^\s*(?:,\s*)?(?:have|has|had|are|is|were|was|will|would|could|may|might|want|"
             r"wants|agree|agreed|sign|signed|signs|complete|completed|completes|make|made|"
@@ -330,11 +340,15 @@ def _english() -> LanguagePatterns:
             r"last year|previously|formerly|at the time)\b"
         ),
         clause_break=c(r"[;:]|,\s*(?:who|which|where|while|but|whereas)\b|\bbut\b"),
-        coach_context=_phrases(r"\b(?:manager|head coach|boss|coach|dugout|in charge|job|"
-                        r"managerial|sacked|successor|replace)\b"),
-        departure_verb=_phrases(r"\b(?:sacked|dismissed|parted ways|parted company|released|"
-                         r"leaves|left|departs|departed|resigned|terminated|mutual consent|"
-                         r"relieved of)\b"),
+        coach_context=_phrases(
+            r"\b(?:manager|head coach|boss|coach|dugout|in charge|job|"
+            r"managerial|sacked|successor|replace)\b"
+        ),
+        departure_verb=_phrases(
+            r"\b(?:sacked|dismissed|parted ways|parted company|released|"
+            r"leaves|left|departs|departed|resigned|terminated|mutual consent|"
+            r"relieved of)\b"
+        ),
         buyer_perspective=_phrases(
             r"\b(?:target|targets|interest|interested|keen|want|wants|bid|offer|talks|"
             r"approach|sign|signing|move|deal|pursuit|medical|agreed|agreement|shortlist|"

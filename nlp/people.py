@@ -17,16 +17,57 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from rapidfuzz.distance import Levenshtein, Indel
+from rapidfuzz.distance import Indel, Levenshtein
 
 from nlp.textfold import fold
 
 STOPNAMES_PATH = Path(__file__).parent / "data" / "stopnames.txt"
 PARTICLES = frozenset(
-    "de di da van von der den dos das du ter ten el al bin ben mac le la del dal".split()
+    [
+        "de",
+        "di",
+        "da",
+        "van",
+        "von",
+        "der",
+        "den",
+        "dos",
+        "das",
+        "du",
+        "ter",
+        "ten",
+        "el",
+        "al",
+        "bin",
+        "ben",
+        "mac",
+        "le",
+        "la",
+        "del",
+        "dal",
+    ]
 )
 # Lowercase particles that may sit inside a name ("Giovanni di Lorenzo").
-_INNER_PARTICLES = frozenset("de di da van von der den dos das du ter ten el al bin ben".split())
+_INNER_PARTICLES = frozenset(
+    [
+        "de",
+        "di",
+        "da",
+        "van",
+        "von",
+        "der",
+        "den",
+        "dos",
+        "das",
+        "du",
+        "ter",
+        "ten",
+        "el",
+        "al",
+        "bin",
+        "ben",
+    ]
+)
 _WORD = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
 FUZZY_MIN_RATIO = 0.8
 FUZZY_MIN_LENGTH = 5
@@ -76,7 +117,25 @@ def surname_of(tokens: Sequence[str]) -> list[str]:
     return list(tokens[-1:])
 
 
-_ELIDED = frozenset("l d dell all nell sull dall coll quell un c s v m t".split())
+_ELIDED = frozenset(
+    [
+        "l",
+        "d",
+        "dell",
+        "all",
+        "nell",
+        "sull",
+        "dall",
+        "coll",
+        "quell",
+        "un",
+        "c",
+        "s",
+        "v",
+        "m",
+        "t",
+    ]
+)
 
 
 def _words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -103,11 +162,21 @@ _UPPER = "".join(
 )
 _CAP_WORD = "[" + _UPPER + r"](?:'[" + _UPPER + r"])?[^\W\d_]*(?:-[^\W\d_]+)*"
 _NAME_RUN = re.compile(
-    r"(?<![\w])" + _CAP_WORD
-    + r"(?:(?:[ ]|-)(?:(?:" + "|".join(sorted(_INNER_PARTICLES)) + r")[ ])*" + _CAP_WORD + r")*"
+    r"(?<![\w])"
+    + _CAP_WORD
+    + r"(?:(?:[ ]|-)(?:(?:"
+    + "|".join(sorted(_INNER_PARTICLES))
+    + r")[ ])*"
+    + _CAP_WORD
+    + r")*"
 )
 _CAPITALISED_START = re.compile(r"(?<!\S)[\"'(]?[" + _UPPER + "]")
 _HEADLINE_CHARS = 200
+# Words after which a capitalised word names a place or a thing, not a person.
+_PLACE_BEFORE = re.compile(
+    r"(?:^|[^\w'])(?:in|nel|nella|nello|negli|sul|sulla|dalla|della|alla|sulle|at|the|"
+    r"lo stadio|stadio)\s+$"
+)
 
 
 def find_names(
@@ -128,22 +197,37 @@ def find_names(
         run: list[tuple[int, int, str]] = []
         for word in _words(text, match.start(), match.end()):
             start, end, _ = word
-            usable = folded[start:end] not in stop and start not in blocked_chars
-            if usable and _is_capitalised(word[2]):
-                run.append(word)
-            elif usable and run and folded[start:end] in _INNER_PARTICLES:
+            key = folded[start:end]
+            if run and key in _INNER_PARTICLES and not word[2][:1].isupper():
+                run.append(word)  # "Giovanni di Lorenzo"
+            elif key not in stop and start not in blocked_chars and _is_capitalised(word[2]):
                 run.append(word)
             else:
                 _keep(run, text, folded, sentence_starts, titlecase, found, titlecase_found)
                 run = []
         _keep(run, text, folded, sentence_starts, titlecase, found, titlecase_found)
     if titlecase_found:
-        surnames = {folded[s:e].split()[-1] for s, e in found}
-        found.extend(
-            span for span in titlecase_found if folded[span[0] : span[1]].split()[-1] in surnames
-        )
+        found.extend(_supported_by_body(titlecase_found, found, folded))
         found.sort()
     return found
+
+
+def _supported_by_body(
+    headline: list[tuple[int, int]], body: list[tuple[int, int]], folded: str
+) -> list[tuple[int, int]]:
+    """Headline names cut down to a name the body also has ("Midfielder Declan Rice")."""
+    known = sorted({folded[s:e] for s, e in body}, key=len, reverse=True)
+    kept = []
+    for start, end in headline:
+        run = folded[start:end]
+        for name in known:
+            if run == name or run.endswith(" " + name):
+                kept.append((end - len(name), end))
+                break
+            if name.endswith(" " + run.split()[-1]) and len(run.split()) == 1:
+                kept.append((start, end))
+                break
+    return kept
 
 
 def _titlecase_sentences(text: str, sentences: Sequence[tuple[int, int]]) -> set[int]:
@@ -173,6 +257,8 @@ def _keep(
     if not run:
         return
     start, end = run[0][0], run[-1][1]
+    if _PLACE_BEFORE.search(folded, max(0, start - 12), start):
+        return  # "in Lombardia", "at Anfield", "the Emirates": places, not people
     sentence_start = sentence_starts[max(0, bisect_right(sentence_starts, start) - 1)]
     if len(run) == 1:
         word = run[0][2]
@@ -255,6 +341,9 @@ def _find_cluster(clusters: list[_Cluster], key: str, tokens: list[str]) -> int 
             return index
     for index in range(len(clusters) - 1, -1, -1):
         other = clusters[index].surname_key
+        full_tokens = clusters[index].full.split()
+        if first and len(full_tokens) > 1 and fold(full_tokens[0]) != first:
+            continue
         if min(len(other), len(key)) >= FUZZY_MIN_LENGTH and (
             Indel.normalized_similarity(other, key) >= FUZZY_MIN_RATIO
             or Levenshtein.normalized_similarity(other, key, weights=(1, 1, 1)) >= FUZZY_MIN_RATIO

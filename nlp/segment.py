@@ -13,8 +13,41 @@ import re
 from nlp.types import Span
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st jr sr vs v prof sig sigg dott ing avv ecc etc pag no nr n"
-    " fc ac cf co ltd inc gen col capt lt ca approx".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "jr",
+        "sr",
+        "vs",
+        "v",
+        "prof",
+        "sig",
+        "sigg",
+        "dott",
+        "ing",
+        "avv",
+        "ecc",
+        "etc",
+        "pag",
+        "no",
+        "nr",
+        "n",
+        "fc",
+        "ac",
+        "cf",
+        "co",
+        "ltd",
+        "inc",
+        "gen",
+        "col",
+        "capt",
+        "lt",
+        "ca",
+        "approx",
+    ]
 )
 # A candidate boundary: terminal punctuation, optional closers, spaces, then
 # something that can open a sentence.

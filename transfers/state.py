@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 PROGRESS = ("rumour", "interest", "talks", "agreed", "medical", "official")
 CLOSING = ("collapsed", "denied")  # together with PROGRESS: every nlp.types.STAGES
@@ -30,12 +30,9 @@ class Change(Enum):
     MATERIAL = "material"  # stage, fee, kind, clubs or sources changed: new version
 
 
-@dataclass(frozen=True, slots=True)
-class MentionFacts:
-    """What the merge needs of one mention (a decoded `transfers.mentions` record)."""
+class MentionLike(Protocol):
+    """What the merge reads of a mention: a `schemas.records.Mention` fits."""
 
-    event_id: str
-    person_key: str
     article_id: str
     source: str
     person: str
@@ -47,7 +44,28 @@ class MentionFacts:
     fee_eur: float | None
     evidence: str
     confidence: float
-    seen_at: str  # ISO 8601 UTC: published, else fetched_at
+    published: str | None
+    fetched_at: str
+    extractor_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class MentionFacts:
+    """A plain mention for pure code (tests, benchmarks) without Faust records."""
+
+    article_id: str
+    source: str
+    person: str
+    role: str
+    from_club: str | None
+    to_club: str | None
+    kind: str
+    stage: str
+    fee_eur: float | None
+    evidence: str
+    confidence: float
+    published: str | None
+    fetched_at: str
     extractor_version: str
 
 
@@ -80,7 +98,7 @@ class EventState:
 
     # --- merging ---------------------------------------------------------
 
-    def apply(self, m: MentionFacts) -> Change:
+    def apply(self, m: MentionLike) -> Change:
         """Fold one mention in, and say whether the public view changed.
 
         A mention already counted (same article, same stage) changes nothing.
@@ -88,6 +106,7 @@ class EventState:
         stages = self.articles.get(m.article_id)
         if stages is not None and m.stage in stages:
             return Change.NONE
+        seen_at = m.published or m.fetched_at  # the article's time, never the wall clock
         before = self.material()
         if stages is None:
             if len(self.articles) < MAX_ARTICLES:
@@ -105,12 +124,12 @@ class EventState:
             stages.append(m.stage)
             stages.sort()
         self.mention_count += 1
-        if m.seen_at >= self.stage_seen.get(m.stage, ""):
-            self.stage_seen[m.stage] = m.seen_at
+        if seen_at >= self.stage_seen.get(m.stage, ""):
+            self.stage_seen[m.stage] = seen_at
             self.evidence[m.stage] = m.evidence
         self.sources[m.source] = max(self.sources.get(m.source, 0.0), m.confidence)
-        self.first_seen = min(self.first_seen or m.seen_at, m.seen_at)
-        self.last_seen = max(self.last_seen, m.seen_at)
+        self.first_seen = min(self.first_seen or seen_at, seen_at)
+        self.last_seen = max(self.last_seen, seen_at)
         self.extractor_version = max(self.extractor_version, m.extractor_version)
         if self.material() == before:
             return Change.QUIET

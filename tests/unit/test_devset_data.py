@@ -13,24 +13,15 @@ from urllib.parse import urlparse
 
 import pytest
 
+from nlp import types as nlp_types
+
 DEVSET = Path(__file__).resolve().parents[1] / "data" / "devset"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCORER = REPO_ROOT.parent / "shared" / "eval" / "score.py"
 
-ROLES = {"player", "coach", "executive"}
-KINDS = {
-    "permanent",
-    "loan",
-    "loan_with_option",
-    "loan_with_obligation",
-    "free",
-    "return_from_loan",
-    "extension",
-    "appointment",
-    "departure",
-    "unknown",
-}
-STAGES = {"rumour", "interest", "talks", "agreed", "medical", "official", "collapsed", "denied"}
+ROLES = set(nlp_types.ROLES)
+KINDS = set(nlp_types.KINDS)
+STAGES = set(nlp_types.STAGES)
 EVENT_FIELDS = {"person", "role", "from_club", "to_club", "kind", "stage", "fee_eur", "evidence"}
 ARTICLE_FIELDS = {"id", "lang", "url", "title", "published", "text"}
 

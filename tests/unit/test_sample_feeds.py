@@ -15,23 +15,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import feedparser
 import pytest
 
+from nlp import types as nlp_types
+
 SAMPLES = Path(__file__).resolve().parents[2] / "pipeline" / "samples"
 FEEDS = {"calciomercato_it.xml": ("rss20", 8), "transfers_en.atom": ("atom10", 6)}
-STAGES = {"rumour", "interest", "talks", "agreed", "medical", "official", "collapsed", "denied"}
+STAGES = set(nlp_types.STAGES)
 FIRST_DAY = datetime(2026, 1, 20, tzinfo=UTC)
 LAST_DAY = datetime(2026, 1, 31, 23, 59, tzinfo=UTC)
-KINDS = {
-    "permanent",
-    "loan",
-    "loan_with_option",
-    "loan_with_obligation",
-    "free",
-    "return_from_loan",
-    "extension",
-    "appointment",
-    "departure",
-    "unknown",
-}
+KINDS = set(nlp_types.KINDS)
 
 
 def _parse(name: str) -> Any:

@@ -34,8 +34,6 @@ def test_event_id_is_stable_across_spellings_of_the_same_move() -> None:
 
 def mention(**changes: object) -> MentionFacts:
     base = MentionFacts(
-        event_id="e1",
-        person_key="verdi",
         article_id="a1",
         source="one.test",
         person="Marco Verdi",
@@ -47,7 +45,8 @@ def mention(**changes: object) -> MentionFacts:
         fee_eur=None,
         evidence="...",
         confidence=0.6,
-        seen_at="2026-01-20T08:00:00Z",
+        published="2026-01-20T08:00:00Z",
+        fetched_at="2026-01-20T08:05:00Z",
         extractor_version="0.1.0",
     )
     return replace(base, **changes)  # type: ignore[arg-type]
@@ -60,7 +59,7 @@ STREAM = [
         source="two.test",
         stage="agreed",
         fee_eur=20e6,
-        seen_at="2026-01-20T11:30:00Z",
+        published="2026-01-20T11:30:00Z",
         kind="permanent",
     ),
     mention(
@@ -68,7 +67,7 @@ STREAM = [
         source="one.test",
         person="Verdi",
         stage="medical",
-        seen_at="2026-01-21T09:00:00Z",
+        published="2026-01-21T09:00:00Z",
         fee_eur=20e6,
     ),
     mention(
@@ -76,7 +75,7 @@ STREAM = [
         source="three.test",
         stage="interest",
         fee_eur=18e6,
-        seen_at="2026-01-19T09:00:00Z",
+        published="2026-01-19T09:00:00Z",
     ),
 ]
 
@@ -124,13 +123,13 @@ def test_collapse_closes_and_official_reopens() -> None:
     state = merged(
         [
             mention(stage="agreed"),
-            mention(article_id="b", stage="collapsed", seen_at="2026-01-22T00:00:00Z"),
+            mention(article_id="b", stage="collapsed", published="2026-01-22T00:00:00Z"),
         ]
     )
     assert state.stage() == "collapsed"
-    old_denial = mention(article_id="c", stage="denied", seen_at="2026-01-01T00:00:00Z")
+    old_denial = mention(article_id="c", stage="denied", published="2026-01-01T00:00:00Z")
     assert merged([mention(stage="agreed"), old_denial]).stage() == "agreed"
-    state.apply(mention(article_id="d", stage="official", seen_at="2026-01-25T00:00:00Z"))
+    state.apply(mention(article_id="d", stage="official", published="2026-01-25T00:00:00Z"))
     assert state.stage() == "official"
 
 

@@ -1,0 +1,131 @@
+from pathlib import Path
+
+import pytest
+
+from nlp.extractor import Extractor, ExtractorSettings
+from nlp.gazetteer import Gazetteer
+from nlp.pipeline import prepare
+from nlp.types import Mention
+
+FIXTURE = Path(__file__).parents[1] / "data" / "nlp" / "clubs.toml"
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(Gazetteer.load(FIXTURE), ExtractorSettings(gbp_to_eur=1.17))
+
+
+def _run(extractor: Extractor, title: str, body: str, lang: str) -> list[Mention]:
+    return extractor.extract(prepare(title, body, lang))
+
+
+def _moves(events: list[Mention]) -> set[tuple[str, str | None, str | None]]:
+    return {(e.person, e.from_club, e.to_club) for e in events}
+
+
+def test_completed_sale_in_passing(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Atalanta, il mercato",
+        "L'Atalanta vuole investire dopo la cessione di Rossi alla Juventus.",
+        "it",
+    )
+    assert (event.person, event.from_club, event.to_club) == ("Rossi", "Atalanta", "Juventus")
+    assert (event.kind, event.stage) == ("permanent", "official")
+
+
+def test_owner_club_and_implicit_buyer(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Atalanta, obiettivo difesa",
+        "I nerazzurri cercano un difensore. L'altro obiettivo è Bianchi del Torino.",
+        "it",
+    )
+    assert _moves(events) == {("Bianchi", "Torino", "Atalanta")}
+    assert events[0].stage == "interest"
+
+
+def test_coordination_shares_the_predicate(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Atalanta, le uscite",
+        "L'Atalanta prepara il mercato. In uscita ci sono Verdi e Neri, sui quali c'è "
+        "l'interessamento del Bologna.",
+        "it",
+    )
+    assert _moves(events) == {("Verdi", "Atalanta", "Bologna"), ("Neri", "Atalanta", "Bologna")}
+
+
+def test_seller_as_subject_and_stage_talks(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Mercato",
+        "L'Atalanta sta cedendo il difensore Marco Gialli alla Sampdoria.",
+        "it",
+    )
+    assert (event.from_club, event.to_club, event.stage) == ("Atalanta", "Sampdoria", "talks")
+
+
+def test_quoted_sources_and_squad_owners_are_not_moving(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Atalanta",
+        "L'Atalanta sta cedendo Kovac alla Sampdoria, come confermato dal dirigente Osti. "
+        "La formazione di Ferretti non cambia.",
+        "it",
+    )
+    assert {e.person for e in events} == {"Kovac"}
+
+
+def test_loan_with_option_and_fee(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Ufficiale",
+        "Ufficiale: Luca Blu passa dalla Roma al Genoa in prestito con diritto di riscatto "
+        "fissato a 12 milioni.",
+        "it",
+    )
+    assert (event.from_club, event.to_club) == ("Roma", "Genoa")
+    assert (event.kind, event.stage, event.fee_eur) == ("loan_with_option", "official", 12_000_000)
+
+
+def test_english_join_from_with_pound_fee(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Transfer news",
+        "Midfielder John Brown joins Arsenal from West Ham for £40m.",
+        "en",
+    )
+    assert (event.person, event.from_club, event.to_club) == ("John Brown", "West Ham", "Arsenal")
+    assert event.stage == "official"
+    assert event.fee_eur == pytest.approx(46_800_000)
+
+
+def test_english_interest(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor, "Chelsea news", "Chelsea are interested in Brighton striker Tom Green.", "en"
+    )
+    assert (event.from_club, event.to_club, event.stage) == ("Brighton", "Chelsea", "interest")
+
+
+def test_coach_appointment_talks(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Roma, il nuovo tecnico",
+        "Il tecnico Paolo Viola è alla guida del Genoa. La Roma ha avviato contatti con "
+        "l'entourage di Paolo Viola.",
+        "it",
+    )
+    assert (event.role, event.from_club, event.to_club) == ("coach", "Genoa", "Roma")
+    assert (event.kind, event.stage) == ("appointment", "talks")
+
+
+def test_other_languages_produce_nothing(extractor: Extractor) -> None:
+    doc = prepare("Fichaje", "El Real Madrid ficha a Pérez del Sevilla.", "es")
+    assert extractor.extract(doc) == []
+
+
+def test_confidence_and_evidence(extractor: Extractor) -> None:
+    (event,) = _run(extractor, "Mercato", "La Juventus ha ceduto Mario Rosa al Napoli.", "it")
+    assert 0.0 <= event.confidence <= 1.0
+    assert "Mario Rosa al Napoli" in event.evidence

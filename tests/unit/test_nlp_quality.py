@@ -1,0 +1,67 @@
+"""Quality gates: the extractor scored by the project's scorer on labelled articles."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from nlp import extract_article
+
+ROOT = Path(__file__).parents[2]
+SHARED = Path(__file__).parents[3] / "shared"
+SEEDS = SHARED / "seeds"
+SCORER = SHARED / "eval" / "score.py"
+DEVSET = ROOT / "tests" / "data" / "devset"
+# Dev-set event F1 reached by this extractor version; raise it as rules improve.
+DEVSET_F1_FLOOR = 0.5
+
+
+def _scorer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("mercato_score", SCORER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _predict(articles: Path) -> dict[str, list[dict[str, Any]]]:
+    predictions = {}
+    with articles.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                article = json.loads(line)
+                events = extract_article(article.get("title") or "", article["text"])
+                predictions[str(article["id"])] = [event.to_dict() for event in events]
+    return predictions
+
+
+def _f1(folder: Path) -> dict[str, Any]:
+    scorer = _scorer()
+    gold_path = str(folder / "gold.jsonl")
+    result: dict[str, Any] = scorer.score(
+        scorer.load(gold_path),
+        _predict(folder / "articles.jsonl"),
+        False,
+        scorer.load(gold_path, "optional_events"),
+    )
+    return result
+
+
+@pytest.mark.skipif(
+    not SEEDS.is_dir() or not SCORER.is_file(), reason="shared/seeds or shared/eval absent"
+)
+def test_seed_articles() -> None:
+    assert _f1(SEEDS)["event_f1"] >= 0.8
+
+
+@pytest.mark.skipif(
+    not (DEVSET / "gold.jsonl").is_file() or not SCORER.is_file(),
+    reason="dev set or shared/eval scorer absent",
+)
+def test_devset_articles() -> None:
+    assert _f1(DEVSET)["event_f1"] >= DEVSET_F1_FLOOR
