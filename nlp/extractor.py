@@ -460,7 +460,7 @@ class _Run:
         return None
 
     def _fee_for(
-        self, mention: NameMention, fees: list, sent_start: int, people: int
+        self, mention: NameMention, fees: list[Fee], sent_start: int, people: int
     ) -> float | None:
         for fee in fees:
             if fee.kind in ("salary", "clause", "target"):
