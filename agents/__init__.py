@@ -7,7 +7,7 @@ any stage --(bad input)--> mercato.dlq
 
 from __future__ import annotations
 
-from agents import dedupe, extract, ingest, tokenize
+from agents import dedupe, extract, ingest, monitor, tokenize
 from pipeline.app import MercatoApp
 
 
@@ -17,4 +17,5 @@ def install(app: MercatoApp, *, with_ingest: bool = True) -> MercatoApp:
     tokenize.install(app)
     extract.install(app)
     dedupe.install(app)
+    monitor.install(app)
     return app

@@ -340,7 +340,7 @@ class _Run:
                 if to_club is None and (from_club or self._implicit_buyer(counterpart)):
                     if from_club:
                         to_club = counterpart
-                    else:
+                    elif len(persons_in_sentence) == 1:
                         from_club, to_club, implicit_to = counterpart, self.subject, True
                 elif from_club is None and counterpart != to_club:
                     from_club = counterpart
@@ -353,6 +353,7 @@ class _Run:
             if (
                 to_club is None
                 and buyer_view
+                and (len(persons_in_sentence) == 1 or from_club is not None)
                 and not outgoing
                 and not quoted
                 and self.subject

@@ -67,6 +67,13 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
             registry=r,
         )
+        self.consumer_lag = Gauge(
+            "mercato_consumer_lag_messages",
+            "Messages not yet processed by this worker, per assigned topic partition "
+            "(high watermark from the last fetch minus the consumer position).",
+            ["topic", "partition"],
+            registry=r,
+        )
         self.table_keys = Gauge(
             "mercato_table_keys",
             "Keys held by this worker in each state table.",

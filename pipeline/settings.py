@@ -133,6 +133,9 @@ class Settings:
         "",
         "Local state (table caches). Empty: $XDG_DATA_HOME/mercato.",
     )
+    monitor_interval_s: float = _setting(
+        "MERCATO_MONITOR_INTERVAL_S", 5.0, "How often consumer lag and table sizes are measured."
+    )
     log_level: str = _setting("MERCATO_LOG_LEVEL", "info", "Log level.")
 
     @classmethod

@@ -10,9 +10,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -21,50 +18,14 @@ import pytest
 from nlp.types import STAGES
 from pipeline.broker import EmbeddedBroker
 from schemas.records import SCHEMA_VERSION
-from tests.conftest import DATA, REPO
-from tests.helpers import read_until, serve_directory
+from tests.conftest import REPO
+from tests.helpers import read_until
+from tests.integration.conftest import FEEDS
 
 pytestmark = pytest.mark.integration
 
-FEEDS = DATA / "feeds"
 EXPECTED = json.loads((FEEDS / "expected.json").read_text())
 SCHEMAS = REPO / "schemas" / "json"
-
-
-@pytest.fixture
-def worker(env: dict[str, str], tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`mercato run` polling the test feeds, stopped with SIGINT (Ctrl-C) afterwards."""
-    with serve_directory(FEEDS) as base:
-        feed_list = tmp_path / "feeds.txt"
-        feed_list.write_text(
-            f"# test feeds\n{base}/serie_a_it.xml\n{base}/transfers_en.atom\n{base}/broken.xml\n"
-        )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "run", "--feeds", str(feed_list)],
-            env={**_base_env(), **env},
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            assert process.stdout is not None
-            process.stdout.close()
-
-
-def _base_env() -> dict[str, str]:
-    import os
-
-    keep = ("PATH", "HOME", "LANG", "LC_ALL", "VIRTUAL_ENV", "PYTHONPATH", "TMPDIR")
-    return {k: v for k, v in os.environ.items() if k in keep}
 
 
 def _rank(stage: str) -> int:
