@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install run demo test unit lint typecheck bench clean
+.PHONY: help install system-deps run demo test unit lint typecheck clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -17,13 +17,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## Create .venv and install Mercato with its test and dev tools
 
+system-deps:  ## Debian's Prometheus, for the real-Prometheus test (needs root; skipped otherwise)
+	@command -v prometheus >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	     --no-install-recommends prometheus; } \
+	  || echo "Prometheus is not installed: its test will be skipped (CI installs it)"
+
 run: $(STAMP)  ## Run the pipeline (embedded broker unless KAFKA_BOOTSTRAP_SERVERS is set)
 	$(BIN)/mercato run $(if $(FEEDS),--feeds $(FEEDS),)
 
 demo: $(STAMP)  ## Bundled sample feeds through the whole pipeline, events printed
 	$(BIN)/mercato demo
 
-test: $(STAMP)  ## Lint, type-check and run every test (unit + integration on the real broker)
+test: $(STAMP) system-deps  ## Lint, type-check and run every test (unit + integration on the real broker)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q

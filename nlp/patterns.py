@@ -187,7 +187,8 @@ def _italian() -> LanguagePatterns:
             r"assistente|vice|staff|secondo|secondo quanto riferito da|per|riferisce|"
             r"ha confermato|ha detto|ha dichiarato|ha spiegato|ha ammesso|ha rivelato|"
             r"ha parlato|convinto|convincere|convinca|ritroverebbe|ritrova|ritrovare|"
-            r"ritrovera|allenato|lanciato|scoperto|voluto|schierato)\s+(?:di\s+)?$"
+            r"ritrovera|allenato|lanciato|scoperto|voluto|schierato|infortunio|infortuni|"
+            r"assenza|assenze|squalifica|stop)\s+(?:di\s+)?$"
             r"|\b(?:juventus|inter|milan|roma|napoli|lazio|atalanta)\s+di\s+$)"
         ),
         bystander_after=c(
@@ -315,7 +316,8 @@ def _english() -> LanguagePatterns:
             r"(?:\w+\s+){0,1}$"
             r"|\b(?:under|impress|impressed|convince|convinced|persuade|persuaded|"
             r"without|replace|replacing|alongside|partner|partnering|reunite with|"
-            r"reunited with|work with|working with|play under|playing under|coached by)\s+$)"
+            r"reunited with|work with|working with|play under|playing under|coached by|"
+            r"injury to|injuries to|absence of|suspension of|loss of)\s+$)"
         ),
         bystander_after=c(
             r"^\s*(?:,\s*)?(?:said|says|told|explained|admitted|added|insisted|confirmed|"

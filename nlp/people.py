@@ -174,8 +174,8 @@ _CAPITALISED_START = re.compile(r"(?<!\S)[\"'(]?[" + _UPPER + "]")
 _HEADLINE_CHARS = 200
 # Words after which a capitalised word names a place or a thing, not a person.
 _PLACE_BEFORE = re.compile(
-    r"(?:^|[^\w'])(?:in|nel|nella|nello|negli|sul|sulla|dalla|della|alla|sulle|at|the|"
-    r"lo stadio|stadio)\s+$"
+    r"(?:^|[^\w'])(?:in|nel|nella|nello|negli|nei|nelle|del|dello|dal|dallo|al|allo|sul|sulla|"
+    r"dalla|della|alla|sulle|at|the|lo stadio|stadio)\s+$"
 )
 
 

@@ -95,3 +95,9 @@ def test_json_schemas_follow_the_records(topic: str, record: type) -> None:
     for field, values in (("role", ROLES), ("kind", KINDS), ("stage", STAGES)):
         if field in schema["properties"] and "enum" in schema["properties"][field]:
             assert tuple(schema["properties"][field]["enum"]) == values
+
+
+def test_readme_documents_every_setting() -> None:
+    readme = (SCHEMAS.parents[1] / "README.md").read_text()
+    missing = [env for env, _, _ in Settings.documentation() if f"`{env}`" not in readme]
+    assert not missing, f"README lacks: {missing}"
