@@ -47,6 +47,7 @@ _KIND_PRIORITY: tuple[Kind, ...] = (
 _PROGRESS = {stage: index for index, stage in enumerate(STAGES[:6])}
 _BEFORE = 70
 _AFTER = 60
+_COORDINATION = frozenset([" and ", " e ", " ed ", ", ", " or ", " o "])
 _STRONG_GAP = 28  # characters between a person and "alla Juventus" for a direct link
 
 
@@ -134,9 +135,10 @@ class _Run:
         self.official_default = _Positions(tables.official_default.find(self.folded))
         self.coach_context = _Positions(tables.coach_context.find(self.folded))
         self.departure_verb = _Positions(tables.departure_verb.find(self.folded))
+        self.match_action = _Positions(tables.match_action.find(self.folded))
         self.fees = _Positions(
             find_fees(self.text, self.settings.gbp_to_eur, self.settings.usd_to_eur)
-            if any(ch.isdigit() for ch in self.text)
+            if _DIGIT.search(self.text)
             else []
         )
         self.roles = self._roles()
@@ -307,11 +309,17 @@ class _Run:
         sides: list[tuple[_Club, Side]],
     ) -> list[_Candidate]:
         movers = []
+        previous: NameMention | None = None
         for mention in mentions:
-            if self._is_bystander(mention, start, end):
+            if self._is_bystander(mention, start, end) or (
+                previous is not None
+                and self.folded[previous.end : mention.start] in _COORDINATION
+            ):
                 self.non_mover[mention.person] += 1
+                previous = mention  # "injuries to X and Y": Y shares X's role
             else:
                 movers.append(mention)
+                previous = None
         if not movers:
             return []
         stage_cues = self.stage_cues.within(start, end)
@@ -319,7 +327,11 @@ class _Run:
         stage = _stage_from(stage_cues, self.official_default.any(start, end))
         outgoing = self.outgoing.any(start, end)
         # The subject club is the implicit buyer only where a stage cue says a deal is on.
-        buyer_view = bool(stage_cues) and self.buyer_view.any(start, end)
+        buyer_view = (
+            bool(stage_cues)
+            and self.buyer_view.any(start, end)
+            and not self.match_action.any(start, end)
+        )
         fees = self.fees.within(start, end)
         persons_in_sentence = {m.person for m in movers}
         shared_from = [c.club_id for c, s in sides if s in ("from", "subject_seller")]
@@ -340,7 +352,7 @@ class _Run:
                 if to_club is None and (from_club or self._implicit_buyer(counterpart)):
                     if from_club:
                         to_club = counterpart
-                    elif len(persons_in_sentence) == 1:
+                    elif len(persons_in_sentence) == 1 and not quoted:
                         from_club, to_club, implicit_to = counterpart, self.subject, True
                 elif from_club is None and counterpart != to_club:
                     from_club = counterpart
@@ -561,6 +573,7 @@ class _SentenceTables:
     official_default: CueTable
     coach_context: CueTable
     departure_verb: CueTable
+    match_action: CueTable
 
 
 @cache
@@ -576,6 +589,7 @@ def _sentence_tables(lang: str) -> _SentenceTables:
                 "official_default",
                 "coach_context",
                 "departure_verb",
+                "match_action",
             )
         )
     )
@@ -637,6 +651,7 @@ def _kind_from(cues: Sequence[object]) -> Kind:
 
 
 _QUOTE = re.compile(r'"[^"\n]*"')
+_DIGIT = re.compile(r"\d")
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:

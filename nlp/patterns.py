@@ -58,6 +58,8 @@ class LanguagePatterns:
     buyer_perspective: tuple[str, ...]
     official_default: tuple[str, ...]
     negation: re.Pattern[str]
+    # Match reports ("went ahead in the 14th minute"): no implicit buyer there.
+    match_action: tuple[str, ...] = ()
 
 
 _BUYER_NOUNS_IT = _words(
@@ -197,7 +199,8 @@ def _italian() -> LanguagePatterns:
             r"commenta|ha commentato|aggiunge|ha aggiunto|racconta|ha raccontato|"
             r"in conferenza|ai microfoni|a sky|a dazn|ha sottolineato|ha risposto|"
             r"non ha convinto|ha schierato|schiera|allena|potra contare|conta|spiegava|"
-            r"vuole|voleva|chiede|chiedeva|aspetta)\b"
+            r"vuole|voleva|chiede|chiedeva|aspetta|apprezza|ha apprezzato|si gode|"
+            r"dal canto suo|ha ripreso|ha incontrato|incontrera)\b"
         ),
         mover_before=c(
             r"\b(?:entourage|agente|agenti|procuratore|agenzia|intermediari|cessione|ritorno|"
@@ -236,6 +239,11 @@ def _italian() -> LanguagePatterns:
         ),
         official_default=_phrases(r"\b(?:cessione|ceduto|ceduta|passato|trasferito|acquistato)\b"),
         negation=c(r"\b(?:non|nessun|nessuna|niente)\b"),
+        match_action=_phrases(
+            r"\b(?:minuto|ripresa|primo tempo|secondo tempo|rigore|dischetto|pareggio|pari|"
+            r"traversa|palo|cross|assist|autogol|espulso|ammonito|in campo|allenamento|"
+            r"influenza|infortunio|recupero|partitella|arbitro|fischio)\b"
+        ),
     )
 
 
@@ -323,7 +331,8 @@ def _english() -> LanguagePatterns:
             r"^\s*(?:,\s*)?(?:said|says|told|explained|admitted|added|insisted|confirmed|"
             r"revealed|claimed|stated|wrote|reported|reports|tweeted|believes|thinks|feels|"
             r"has said|has admitted|has confirmed|has insisted|is understood|wants|wanted|"
-            r"would like|is keen|has been keen|hopes|coached|managed|played alongside)\b"
+            r"would like|is keen|has been keen|hopes|coached|managed|played alongside|"
+            r"injury|injured|is injured|suffered)\b"
         ),
         mover_before=c(
             r"\b(?:representatives of|agent of|camp of|sign|signing|signed|bid for|offer for|"
@@ -359,4 +368,9 @@ def _english() -> LanguagePatterns:
         ),
         official_default=_phrases(r"\b(?:joined|signed|completed|sold|transferred)\b"),
         negation=c(r"\b(?:not|no|never|nothing)\b"),
+        match_action=_phrases(
+            r"\b(?:minute|half-time|half time|second half|first half|penalty|equaliser|"
+            r"equalizer|cross|header|crossbar|post|assist|own goal|sent off|booked|training|"
+            r"injury|injuries|illness|referee|kick-off|stoppage time)\b"
+        ),
     )

@@ -172,10 +172,14 @@ _NAME_RUN = re.compile(
 )
 _CAPITALISED_START = re.compile(r"(?<!\S)[\"'(]?[" + _UPPER + "]")
 _HEADLINE_CHARS = 200
+# "VERONA - " opening a report: what follows opens the sentence.
+_DATELINE = re.compile(r"^\s*[" + _UPPER + r"][" + _UPPER + r" ]+\s*[-\u2013\u2014]\s*")
 # Words after which a capitalised word names a place or a thing, not a person.
 _PLACE_BEFORE = re.compile(
     r"(?:^|[^\w'])(?:in|nel|nella|nello|negli|nei|nelle|del|dello|dal|dallo|al|allo|sul|sulla|"
-    r"dalla|della|alla|sulle|at|the|lo stadio|stadio)\s+$"
+    r"dalla|della|alla|sulle|at|the|lo stadio|stadio|"
+    r"(?:fly|flying|flew|travel|travels|travelling|travelled|head|heads|flown) to|"
+    r"(?:volare|vola|volato|volera|atterrato|atterrata|atterra|sbarcato|sbarcata) (?:a|in))\s+$"
 )
 
 
@@ -200,12 +204,26 @@ def find_names(
             key = folded[start:end]
             if run and key in _INNER_PARTICLES and not word[2][:1].isupper():
                 run.append(word)  # "Giovanni di Lorenzo"
-            elif key not in stop and start not in blocked_chars and _is_capitalised(word[2]):
+            elif (
+                key not in stop
+                and start not in blocked_chars
+                and _is_capitalised(word[2])
+                and not _after_article(text, start)
+            ):
                 run.append(word)
             else:
-                _keep(run, text, folded, sentence_starts, titlecase, found, titlecase_found)
+                _keep(
+                    run,
+                    text,
+                    folded,
+                    sentence_starts,
+                    titlecase,
+                    found,
+                    titlecase_found,
+                    blocked_chars,
+                )
                 run = []
-        _keep(run, text, folded, sentence_starts, titlecase, found, titlecase_found)
+        _keep(run, text, folded, sentence_starts, titlecase, found, titlecase_found, blocked_chars)
     if titlecase_found:
         found.extend(_supported_by_body(titlecase_found, found, folded))
         found.sort()
@@ -251,6 +269,7 @@ def _keep(
     titlecase: set[int],
     found: list[tuple[int, int]],
     titlecase_found: list[tuple[int, int]],
+    blocked_chars: set[int],
 ) -> None:
     while run and folded[run[-1][0] : run[-1][1]] in PARTICLES:
         run.pop()
@@ -259,16 +278,42 @@ def _keep(
     start, end = run[0][0], run[-1][1]
     if _PLACE_BEFORE.search(folded, max(0, start - 12), start):
         return  # "in Lombardia", "at Anfield", "the Emirates": places, not people
+    if _of_phrase(text, start, end, blocked_chars):
+        return  # "Hearts of Oak", "Bank of England": a named thing, not a person
     sentence_start = sentence_starts[max(0, bisect_right(sentence_starts, start) - 1)]
     if len(run) == 1:
         word = run[0][2]
         key = folded[start:end]
-        opening = not text[sentence_start:start].strip(" \"'(-:")
+        opening = _opens_sentence(text[sentence_start:start])
         if len(word) < 2 or _seen_lowercase(text, folded, key):
             return
         if opening and not _seen_capitalised_inside(text, folded, key, sentence_starts):
             return  # "Andiamo", "Diversi": only ever seen opening a sentence
     (titlecase_found if sentence_start in titlecase else found).append((start, end))
+
+
+def _of_phrase(text: str, start: int, end: int, blocked_chars: set[int]) -> bool:
+    """Whether the run is joined by a lowercase "of" to a capitalised word that is no club."""
+    if text.startswith(" of ", end) and text[end + 4 : end + 5].isupper():
+        return end + 4 not in blocked_chars
+    if start >= 5 and text.startswith(" of ", start - 4) and text[start - 5].isalpha():
+        head = text[: start - 4].rsplit(None, 1)[-1]
+        return head[:1].isupper() and start - 4 - len(head) not in blocked_chars
+    return False
+
+
+def _after_article(text: str, start: int) -> bool:
+    """Whether an elided article sits on the word ("l'Hammarby"): a place or a club."""
+    if start < 2 or text[start - 1] != "'":
+        return False
+    head = text[max(0, start - 6) : start - 1]
+    head = head[len(head.rstrip("abcdefghijklmnopqrstuvwxyzL")) :]
+    return head == "L" or head in _ELIDED - {"d"}
+
+
+def _opens_sentence(before: str) -> bool:
+    """Whether only punctuation or a dateline ("VERONA - ") precedes a word in its sentence."""
+    return not _DATELINE.sub("", before).strip(" \"'(-:")
 
 
 def _seen_lowercase(text: str, folded: str, key: str) -> bool:
@@ -295,7 +340,7 @@ def _seen_capitalised_inside(text: str, folded: str, key: str, sentence_starts: 
         )
         if bounded and text[position].isupper():
             sentence_start = sentence_starts[max(0, bisect_right(sentence_starts, position) - 1)]
-            if text[sentence_start:position].strip(" \"'(-:"):
+            if not _opens_sentence(text[sentence_start:position]):
                 return True
         position = folded.find(key, position + 1)
     return False

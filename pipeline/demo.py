@@ -107,7 +107,10 @@ def run_demo(settings: Settings, timeout: float = 120.0, out: Any = None) -> int
             metrics_port=free_port(),
             log_level="warning" if settings.log_level == "info" else settings.log_level,
         )
-        out.write(f"Serving {len(feeds)} sample feeds at {base}; starting the pipeline...\n")
+        out.write(
+            f"Serving {len(feeds)} sample feeds at {base}; starting the pipeline "
+            f"(metrics: http://127.0.0.1:{demo_settings.metrics_port}/metrics)...\n"
+        )
         out.flush()
         with kafka(demo_settings) as ready:
             app = build(ready)

@@ -49,7 +49,9 @@ def build(
 
 
 def new_worker(app: MercatoApp) -> faust.Worker:
-    return faust.Worker(app, loglevel=app.settings.log_level, quiet=True)
+    worker = faust.Worker(app, loglevel=app.settings.log_level, quiet=True)
+    worker.spinner = None  # its cursor escape codes garble logs and the demo's output
+    return worker
 
 
 def run_worker(app: MercatoApp) -> None:
