@@ -41,6 +41,8 @@ class CueTable:
     def __init__(self, phrases_by_label: dict[str, list[str]]) -> None:
         self._automaton: Any = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
         seen: set[str] = set()
+        # (phrase, label, stem) in table order, first label of a phrase only.
+        self.entries: list[tuple[str, str, bool]] = []
         for label, phrases in phrases_by_label.items():
             for raw in phrases:
                 phrase = fold(raw.strip())
@@ -48,6 +50,7 @@ class CueTable:
                 phrase = phrase.rstrip("*")
                 if phrase and phrase not in seen:
                     seen.add(phrase)
+                    self.entries.append((phrase, label, stem))
                     self._automaton.add_word(phrase, (len(phrase), label, stem))
         self._empty = not seen
         if seen:
@@ -81,6 +84,62 @@ class CueTable:
                 chosen.append(cue)
                 last_end = cue.end
         return chosen
+
+
+class CueSet:
+    """Several cue tables matched in one pass; `find` gives each table's cues.
+
+    Same results as calling each table's `find`: matches are bucketed per
+    table, then each table keeps its own leftmost-longest cues.
+    """
+
+    def __init__(self, tables: list[CueTable]) -> None:
+        self.size = len(tables)
+        entries: dict[str, list[tuple[int, str, bool]]] = {}
+        for index, table in enumerate(tables):
+            for phrase, label, stem in table.entries:
+                entries.setdefault(phrase, []).append((index, label, stem))
+        self._automaton: Any = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        for phrase, owners in entries.items():
+            self._automaton.add_word(phrase, (len(phrase), tuple(owners)))
+        self._empty = not entries
+        if entries:
+            self._automaton.make_automaton()
+
+    def find(self, folded: str) -> list[list[Cue]]:
+        """Cues of every table over the whole (accent-folded lowercase) text."""
+        found: list[list[Cue]] = [[] for _ in range(self.size)]
+        if self._empty:
+            return found
+        stop = len(folded)
+        for last, (length, owners) in self._automaton.iter(folded):
+            first, after = last - length + 1, last + 1
+            if first > 0 and _is_word_char(folded[first - 1]) and _is_word_char(folded[first]):
+                continue
+            bounded = not (
+                after < stop and _is_word_char(folded[after]) and _is_word_char(folded[after - 1])
+            )
+            stem_end = after
+            for index, label, stem in owners:
+                if stem:
+                    if stem_end == after:
+                        while stem_end < stop and _is_word_char(folded[stem_end]):
+                            stem_end += 1
+                    found[index].append(Cue(first, stem_end, label, folded[first:stem_end]))
+                elif bounded:
+                    found[index].append(Cue(first, after, label, folded[first:after]))
+        return [_leftmost_longest(cues) for cues in found]
+
+
+def _leftmost_longest(found: list[Cue]) -> list[Cue]:
+    found.sort(key=lambda cue: (cue.start, cue.start - cue.end))
+    chosen: list[Cue] = []
+    last_end = -1
+    for cue in found:
+        if cue.start >= last_end:
+            chosen.append(cue)
+            last_end = cue.end
+    return chosen
 
 
 def _is_word_char(char: str) -> bool:

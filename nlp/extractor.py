@@ -12,14 +12,14 @@ across sentences at the end.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Generic, Literal, TypeVar
 
-from nlp.cues import CueTable, Lexicon, lexicon
+from nlp.cues import CueSet, CueTable, Lexicon, lexicon
 from nlp.fees import GBP_TO_EUR, USD_TO_EUR, Fee, find_fees
 from nlp.gazetteer import ClubMatch, Gazetteer, default_gazetteer
 from nlp.language import is_supported
@@ -118,24 +118,28 @@ class _Run:
         self.lex = lex
         self.pats = pats
         self.sentences = [(s.start, s.end) for s in doc.sentences] or [(0, len(doc.text))]
+        self.sentence_starts = [start for start, _ in self.sentences]
         self.title_end = self.text.find("\n\n") if "\n\n" in self.text else 0
         self.clubs = self._resolve_clubs(self.gaz.find(doc.text, self.folded))
         self.subject = self._subject_club()
+        self.datelines = self._datelines()
         spans = find_names(
             self.text, self.sentences, [(c.start, c.end) for c in self.clubs], self.folded
         )
         self.people: People = link_names(self.text, spans)
+        self.mention_ends = [mention.end for mention in self.people.mentions]
         # Cues and amounts found once over the whole text, then sliced per sentence.
-        tables = _sentence_tables(doc.lang)
-        self.stage_cues = _Positions(lex.stage.find(self.folded))
-        self.kind_cues = _Positions(lex.kind.find(self.folded))
-        self.role_cues = _Positions(lex.role.find(self.folded))
-        self.outgoing = _Positions(tables.outgoing.find(self.folded))
-        self.buyer_view = _Positions(tables.buyer_perspective.find(self.folded))
-        self.official_default = _Positions(tables.official_default.find(self.folded))
-        self.coach_context = _Positions(tables.coach_context.find(self.folded))
-        self.departure_verb = _Positions(tables.departure_verb.find(self.folded))
-        self.match_action = _Positions(tables.match_action.find(self.folded))
+        (
+            self.stage_cues,
+            self.kind_cues,
+            self.role_cues,
+            self.outgoing,
+            self.buyer_view,
+            self.official_default,
+            self.coach_context,
+            self.departure_verb,
+            self.match_action,
+        ) = (_Positions(cues) for cues in _cue_set(doc.lang, lex).find(self.folded))
         self.fees = _Positions(
             find_fees(self.text, self.settings.gbp_to_eur, self.settings.usd_to_eur)
             if _DIGIT.search(self.text)
@@ -191,6 +195,22 @@ class _Run:
         (best, top), *rest = [*scores.most_common(2), ("", 0.0)]
         return best if top > rest[0][1] or top >= 4 else None
 
+    def _datelines(self) -> list[tuple[int, str]]:
+        """Round-up sections opened by a club in capitals ("VERONA - ..."), in order."""
+        starts = {start for start, _ in self.sentences}
+        return [
+            (club.start, club.club_id)
+            for club in self.clubs
+            if club.start in starts
+            and self.text.startswith(" - ", club.end)
+            and self.text[club.start : club.end].isupper()
+        ]
+
+    def _subject_at(self, position: int) -> str | None:
+        """The club a passage is about: its round-up section's, else the article's."""
+        index = bisect_left([start for start, _ in self.datelines], position + 1) - 1
+        return self.datelines[index][1] if index >= 0 else self.subject
+
     # --- people ----------------------------------------------------------------
 
     def _roles(self) -> dict[int, Role]:
@@ -214,7 +234,9 @@ class _Run:
         return {person: counter.most_common(1)[0][0] for person, counter in votes.items()}
 
     def _sentence_of(self, position: int) -> tuple[int, int]:
-        for start, end in self.sentences:
+        index = bisect_right(self.sentence_starts, position) - 1
+        if index >= 0:
+            start, end = self.sentences[index]
             if start <= position < end:
                 return start, end
         return position, position
@@ -240,11 +262,16 @@ class _Run:
                     person = self._nearest_person(mentions_by_sentence[index], club)
                     if person is not None:
                         self.affiliation.setdefault(person.person, club.club_id)
+        previous: list[_Candidate] = []
         for index, (start, end) in enumerate(self.sentences):
             mentions = mentions_by_sentence[index]
             if not mentions:
+                if previous and "\n\n" not in self.text[previous[0].start : start]:
+                    self._carry_kind(previous, start, end)
+                previous = []
                 continue
-            candidates.extend(self._sentence_events(start, end, mentions, sides_by_sentence[index]))
+            previous = self._sentence_events(start, end, mentions, sides_by_sentence[index])
+            candidates.extend(previous)
         return self._merge(candidates)
 
     def _side(self, club: _Club, sent_start: int, sent_end: int) -> Side:
@@ -281,10 +308,10 @@ class _Run:
         return "none"
 
     def _person_right_before(self, position: int, sent_start: int) -> bool:
-        for mention in self.people.mentions:
-            if sent_start <= mention.end <= position and position - mention.end <= 12:
-                return True
-        return False
+        # Mentions do not overlap, so their ends are sorted: the last one ending by
+        # `position` is the closest.
+        index = bisect_right(self.mention_ends, position) - 1
+        return index >= 0 and sent_start <= self.mention_ends[index] >= position - 12
 
     def _nearest_person(self, mentions: Sequence[NameMention], club: _Club) -> NameMention | None:
         before = [m for m in mentions if m.end <= club.start]
@@ -297,6 +324,8 @@ class _Run:
         p = self.pats
         before = self.folded[max(sent_start, mention.start - 45) : mention.start]
         after = self.folded[mention.end : min(sent_end, mention.end + 40)]
+        if p.deal_for_before.search(before):
+            return False  # "l'intesa per Sequeira"
         if p.mover_before.search(before) and not p.bystander_before.search(before[-14:]):
             return False
         return bool(p.bystander_before.search(before) or p.bystander_after.search(after))
@@ -312,8 +341,7 @@ class _Run:
         previous: NameMention | None = None
         for mention in mentions:
             if self._is_bystander(mention, start, end) or (
-                previous is not None
-                and self.folded[previous.end : mention.start] in _COORDINATION
+                previous is not None and self.folded[previous.end : mention.start] in _COORDINATION
             ):
                 self.non_mover[mention.person] += 1
                 previous = mention  # "injuries to X and Y": Y shares X's role
@@ -322,6 +350,7 @@ class _Run:
                 previous = None
         if not movers:
             return []
+        subject = self._subject_at(start)
         stage_cues = self.stage_cues.within(start, end)
         kind_cues = self.kind_cues.within(start, end)
         stage = _stage_from(stage_cues, self.official_default.any(start, end))
@@ -349,15 +378,15 @@ class _Run:
             implicit_to = False
             if counterparts:
                 counterpart = counterparts[0]
-                if to_club is None and (from_club or self._implicit_buyer(counterpart)):
+                if to_club is None and (from_club or subject not in (None, counterpart)):
                     if from_club:
                         to_club = counterpart
                     elif len(persons_in_sentence) == 1 and not quoted:
-                        from_club, to_club, implicit_to = counterpart, self.subject, True
+                        from_club, to_club, implicit_to = counterpart, subject, True
                 elif from_club is None and counterpart != to_club:
                     from_club = counterpart
-            if from_club is None and outgoing and self.subject and self.subject != to_club:
-                from_club = self.subject
+            if from_club is None and outgoing and subject and subject != to_club:
+                from_club = subject
             if from_club is None:
                 affiliation = self.affiliation.get(mention.person)
                 if affiliation and affiliation != to_club:
@@ -368,10 +397,10 @@ class _Run:
                 and (len(persons_in_sentence) == 1 or from_club is not None)
                 and not outgoing
                 and not quoted
-                and self.subject
-                and self.subject not in (from_club, self.affiliation.get(mention.person))
+                and subject
+                and subject not in (from_club, self.affiliation.get(mention.person))
             ):
-                to_club, implicit_to = self.subject, True
+                to_club, implicit_to = subject, True
             is_extension = any(c.label == "extension" for c in kind_cues)
             if to_club is not None and to_club == from_club and not is_extension:
                 continue
@@ -384,9 +413,7 @@ class _Run:
             ):
                 role = "coach"
             if kind == "extension":
-                to_club = (
-                    to_club or from_club or self.affiliation.get(mention.person) or self.subject
-                )
+                to_club = to_club or from_club or self.affiliation.get(mention.person) or subject
                 from_club = to_club
             if to_club is None:
                 if not (
@@ -419,14 +446,23 @@ class _Run:
             )
         return out
 
+    def _carry_kind(self, previous: list[_Candidate], start: int, end: int) -> None:
+        """A nameless sentence right after a move spells out its formula ("la formula:
+        prestito con diritto di riscatto"): its kind fills or refines the move's."""
+        kind = _kind_from(self.kind_cues.within(start, end))
+        if kind not in ("loan_with_obligation", "loan_with_option", "loan", "free"):
+            return
+        for candidate in previous:
+            if candidate.kind == "unknown" or (
+                candidate.kind == "loan" and kind.startswith("loan_with")
+            ):
+                candidate.kind = kind
+
     def _coach_like(self, mention: NameMention) -> bool:
         """Whether a coach word sits within a few words of the mention."""
         return self.coach_context.any(mention.start - 45, mention.start) or self.coach_context.any(
             mention.end, mention.end + 45
         )
-
-    def _implicit_buyer(self, counterpart: str) -> bool:
-        return self.subject is not None and self.subject != counterpart
 
     def _own_clubs(
         self,
@@ -548,6 +584,16 @@ class _Run:
         fee = next((c.fee_eur for c in same if c.fee_eur is not None), None)
         roles = Counter(c.role for c in same)
         role: Role = "coach" if roles["coach"] else "executive" if roles["executive"] else "player"
+        if (
+            kind == "unknown"
+            and destination
+            and role == "player"
+            and (
+                stage in ("agreed", "medical", "official")
+                or (fee is not None and stage in ("talks", "collapsed"))
+            )
+        ):
+            kind = "permanent"  # a settled (or priced) move with no loan or free-agent word
         confidence = min(0.95, max(c.confidence for c in same) + 0.05 * (len(same) - 1))
         name = self.gaz.canonical_name
         return Mention(
@@ -592,6 +638,25 @@ def _sentence_tables(lang: str) -> _SentenceTables:
                 "match_action",
             )
         )
+    )
+
+
+@cache
+def _cue_set(lang: str, lex: Lexicon) -> CueSet:
+    """Every cue table of a language in one automaton (one pass per article)."""
+    tables = _sentence_tables(lang)
+    return CueSet(
+        [
+            lex.stage,
+            lex.kind,
+            lex.role,
+            tables.outgoing,
+            tables.buyer_perspective,
+            tables.official_default,
+            tables.coach_context,
+            tables.departure_verb,
+            tables.match_action,
+        ]
     )
 
 

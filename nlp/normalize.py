@@ -78,11 +78,7 @@ _QUOTES: dict[int, str] = str.maketrans(
     }
 )
 _SPECIAL_MAP = {chr(code): value for code, value in _QUOTES.items() if code > 0x7F}
-_SPECIAL = re.compile("[" + re.escape("".join(_SPECIAL_MAP)) + "]")
-
-
-def _replace_special(match: re.Match[str]) -> str:
-    return _SPECIAL_MAP[match.group()]
+_SPECIAL_TABLE: dict[int, str] = str.maketrans(_SPECIAL_MAP)
 
 
 _SPACES = re.compile(r"[ \f\v]+")
@@ -132,7 +128,7 @@ def normalize_text(text: str) -> str:
     if not text.isascii():
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
-        text = _SPECIAL.sub(_replace_special, text)
+        text = text.translate(_SPECIAL_TABLE)
     text = _SPACES.sub(" ", text)
     text = _SPACE_AROUND_NEWLINE.sub("\n", text)
     return _MANY_NEWLINES.sub("\n\n", text).strip()

@@ -60,6 +60,8 @@ class LanguagePatterns:
     negation: re.Pattern[str]
     # Match reports ("went ahead in the 14th minute"): no implicit buyer there.
     match_action: tuple[str, ...] = ()
+    # A deal noun then "per"/"for" right before a person: the one being bought.
+    deal_for_before: re.Pattern[str] = re.compile(r"(?!x)x")
 
 
 _BUYER_NOUNS_IT = _words(
@@ -145,7 +147,7 @@ def _italian() -> LanguagePatterns:
             r"\b(?:contatti|contatto|trattativa|trattative|accordo|intesa|incontro|incontri|"
             r"colloqui|colloquio|dialogo|summit|vertice|affare|trattare|trattando|tratta|negozia|"
             r"negoziato|negoziazione|distanza|base|scambio|distanze|telefonata|discorsi|"
-            r"filo diretto)"
+            r"filo diretto|fumata bianca|fumata nera)"
             r"(?:\s+\w+){0,4}\s+(?:con|col)\s*" + _ART_IT.replace(r"\s*", "") + r"?\s*$"
         ),
         former_before=c(
@@ -239,6 +241,11 @@ def _italian() -> LanguagePatterns:
         ),
         official_default=_phrases(r"\b(?:cessione|ceduto|ceduta|passato|trasferito|acquistato)\b"),
         negation=c(r"\b(?:non|nessun|nessuna|niente)\b"),
+        deal_for_before=c(
+            r"\b(?:intesa|accordo|offerta|offerte|proposta|contatti|contatto|trattativa|"
+            r"affondo|assalto|blitz|sondaggio|rilancio|pressing|fumata bianca|prestito|"
+            r"ok|si)\b[^.;:]{0,40}\bper\s+(?:il\s+|l')?$"
+        ),
         match_action=_phrases(
             r"\b(?:minuto|ripresa|primo tempo|secondo tempo|rigore|dischetto|pareggio|pari|"
             r"traversa|palo|cross|assist|autogol|espulso|ammonito|in campo|allenamento|"

@@ -80,8 +80,21 @@ def stopnames(path: Path = STOPNAMES_PATH) -> frozenset[str]:
     words: set[str] = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
-            words.update(fold(line).split())
+            words.update(fold(line.lstrip("~")).split())
     return frozenset(words)
+
+
+@cache
+def surname_stopnames(path: Path = STOPNAMES_PATH) -> frozenset[str]:
+    """Stopnames that are also surnames after a first name (lines marked "~" only)."""
+    soft: set[str] = set()
+    hard: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("~"):
+            soft.update(fold(line[1:]).split())
+        elif not line.startswith("#"):
+            hard.update(fold(line).split())
+    return frozenset(soft - hard)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +204,7 @@ def find_names(
 ) -> list[tuple[int, int]]:
     """Spans of person-name candidates; `blocked` spans (clubs) are never part of one."""
     stop = stopnames()
+    surnames = surname_stopnames()
     folded = folded if folded is not None else fold(text)
     blocked_chars = _blocked_index(blocked)
     sentence_starts = [start for start, _ in sentences]
@@ -205,7 +219,7 @@ def find_names(
             if run and key in _INNER_PARTICLES and not word[2][:1].isupper():
                 run.append(word)  # "Giovanni di Lorenzo"
             elif (
-                key not in stop
+                (key not in stop or (run and key in surnames))
                 and start not in blocked_chars
                 and _is_capitalised(word[2])
                 and not _after_article(text, start)

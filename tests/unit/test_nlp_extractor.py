@@ -129,3 +129,38 @@ def test_confidence_and_evidence(extractor: Extractor) -> None:
     (event,) = _run(extractor, "Mercato", "La Juventus ha ceduto Mario Rosa al Napoli.", "it")
     assert 0.0 <= event.confidence <= 1.0
     assert "Mario Rosa al Napoli" in event.evidence
+
+
+def test_round_up_dateline_names_the_buyer(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Le trattative del giorno: Lecce, Genoa e Torino",
+        "LECCE - Colpo in attacco per i salentini, che seguono il mercato.\n\n"
+        "GENOA - Fumata bianca con la Sampdoria per Marco Rossi.",
+        "it",
+    )
+    assert _moves(events) == {("Marco Rossi", "Sampdoria", "Genoa")}
+    assert events[0].kind == "permanent"  # agreed, with no loan or free-agent word
+
+
+def test_deal_noun_then_per_marks_the_mover(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Roma, colpo sulla fascia",
+        "La Roma ha raggiunto l'intesa con la Lazio per Marco Rossi. "
+        "La formula: prestito con diritto di riscatto.",
+        "it",
+    )
+    assert _moves(events) == {("Marco Rossi", "Lazio", "Roma")}
+    assert events[0].kind == "loan_with_option"  # carried from the nameless next sentence
+
+
+def test_injured_players_are_not_moving(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Arsenal target a defender",
+        "Arsenal are keen to sign a defender after injuries to John Smith and Tom Brown "
+        "stretched the squad.",
+        "en",
+    )
+    assert events == []

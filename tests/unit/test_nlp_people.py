@@ -56,3 +56,12 @@ def test_title_case_headline_words_need_support_in_the_body() -> None:
     text = "Arsenal Agree Fee For Star Midfielder Declan Rice\n\nThe deal for Declan Rice is done."
     names, _ = _people(text)
     assert names == ("Declan Rice",)
+
+
+def test_demonyms_places_and_named_things_are_not_people() -> None:
+    names, _ = _people(
+        "Arriva l'Ecuadorian teenager Kevin Mina. Ha firmato Vincenzo Italiano. "
+        "Poi visite mediche nei Paesi Bassi e un gol a Hearts of Oak. "
+        "VERONA - Fumata bianca per Marco Rossi. Il club tratta con l'Hammarby."
+    )
+    assert set(names) == {"Kevin Mina", "Vincenzo Italiano", "Marco Rossi"}
