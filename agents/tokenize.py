@@ -14,7 +14,9 @@ from schemas.records import RawArticle, TokenizedArticle
 
 def tokenize_article(article: RawArticle) -> TokenizedArticle:
     body = article.content or article.summary
-    doc = nlp.prepare(article.title, body, article.lang)
+    # The feed's declared language is only a hint: syndicated items keep the
+    # language of the feed they pass through, so the text decides.
+    doc = nlp.prepare(article.title, body)
     return TokenizedArticle(
         id=article.id,
         version=article.version,
