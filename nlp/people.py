@@ -48,26 +48,7 @@ PARTICLES = frozenset(
     ]
 )
 # Lowercase particles that may sit inside a name ("Giovanni di Lorenzo").
-_INNER_PARTICLES = frozenset(
-    [
-        "de",
-        "di",
-        "da",
-        "van",
-        "von",
-        "der",
-        "den",
-        "dos",
-        "das",
-        "du",
-        "ter",
-        "ten",
-        "el",
-        "al",
-        "bin",
-        "ben",
-    ]
-)
+_INNER_PARTICLES = PARTICLES - {"mac", "le", "la", "del", "dal"}
 _WORD = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
 FUZZY_MIN_RATIO = 0.8
 FUZZY_MIN_LENGTH = 5
