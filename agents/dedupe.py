@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime
 
-import faust
 import orjson
 
 from agents.stream import records
@@ -14,20 +14,21 @@ from schemas.codec import encode
 from schemas.records import Mention, TransferEvent
 from transfers.state import Change, EventState
 
+log = logging.getLogger(__name__)
+
+
+def _timestamp(iso_time: str) -> float:
+    return datetime.fromisoformat(iso_time.replace("Z", "+00:00")).timestamp()
+
 
 def _age_seconds(iso_time: str) -> float:
-    return time.time() - datetime.fromisoformat(iso_time.replace("Z", "+00:00")).timestamp()
+    return time.time() - _timestamp(iso_time)
 
 
 def install(app: MercatoApp) -> None:
     topics, metrics = app.topics_, app.metrics
     # event id (bytes) -> EventState as orjson bytes; changelog-backed.
-    table = app.Table(
-        "events",
-        default=None,
-        schema=faust.Schema(key_serializer="raw", value_serializer="raw"),
-        extra_topic_configs={"cleanup.policy": "compact"},
-    )
+    table = app.bytes_table("events")
     app.events_table = table  # type: ignore[attr-defined]
     count_out = metrics.articles.labels("dedupe", "out")
 
@@ -42,6 +43,7 @@ def install(app: MercatoApp) -> None:
                 if stored
                 else EventState(mention.event_id, mention.person_key)
             )
+            previous_stage = state.stage() if stored else None
             change = state.apply(mention)
             if change is Change.NONE:
                 continue
@@ -54,3 +56,31 @@ def install(app: MercatoApp) -> None:
             count_out.inc()
             metrics.events.labels(update.stage, update.kind).inc()
             metrics.end_to_end.observe(max(_age_seconds(mention.fetched_at), 0.0))
+            if update.stage != previous_stage:
+                metrics.event_reached_stage(update.stage, update.from_club, update.to_club)
+                if update.stage == "official":
+                    announced = state.stage_seen.get("official") or update.last_seen
+                    metrics.official_deal(
+                        update.person,
+                        update.from_club,
+                        update.to_club,
+                        update.kind,
+                        _timestamp(announced),
+                    )
+            log.info(
+                "event %s v%d %s: %s %s -> %s (article %s)",
+                update.event_id,
+                update.version,
+                update.stage,
+                update.person,
+                update.from_club,
+                update.to_club,
+                mention.article_id,
+                extra={
+                    "event_id": update.event_id,
+                    "version": update.version,
+                    "stage": update.stage,
+                    "person": update.person,
+                    "article_id": mention.article_id,
+                },
+            )

@@ -1,48 +1,161 @@
-"""Feed ingestion as a worker task: poll feeds, publish new articles to raw."""
+"""Feed ingestion, scaled out on Kafka: who polls which feed, and publishing once.
+
+mercato.feeds (key: feed URL) --feed-registry--> `feeds` table (FeedState)
+owned feeds --poll task--> news.articles.polled (key: article id)
+           --admit--> `articles` table --> news.articles.raw (once per id and version)
+
+A feed belongs to the worker that owns its partition of `mercato.feeds`, so a
+second worker splits the feeds and a dying worker's feeds are taken over
+after the rebalance; polling stops the moment a rebalance starts, so no feed
+is polled by two workers at once. Feed state and the published article ids
+live in changelog-backed tables: a restart or redeploy republishes nothing.
+An article reached through two feeds meets one `admit` partition (keyed by
+article id) and is published once; a changed article is published again with
+the same id and a new `version`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from typing import Any
+from urllib.parse import urlsplit
 
+from aiokafka.partitioner import murmur2
+
+from agents.stream import records
 from pipeline.app import MercatoApp
-from pipeline.deadletter import dead_letter, send_dead_letter
-from pipeline.feeds import BUNDLED_FEEDS, load_feed_list
-from pipeline.ingest import FeedPoller
-from schemas.codec import encode
-from schemas.records import RawArticle
+from pipeline.deadletter import dead_letter, dead_letter_event, send_dead_letter
+from pipeline.feedstate import FeedState
+from pipeline.fulltext import FullTextFetcher
+from pipeline.ingest import FeedPoller, FeedScheduler, http_client
+from schemas.codec import BadRecord, decode, encode
+from schemas.records import FeedSpec, RawArticle
 
 log = logging.getLogger(__name__)
 
 
-def install(app: MercatoApp) -> None:
-    settings = app.settings
-    oversize = settings.max_message_bytes
+def partition_of(key: bytes, partitions: int) -> int:
+    """The partition Kafka's default partitioner (murmur2, as in Java) gives `key`."""
+    return (murmur2(key) & 0x7FFFFFFF) % partitions
 
-    async def publish(article: RawArticle) -> None:
-        value = encode(article)
-        if len(value) > oversize:
-            detail = f"article {article.id} is {len(value)} bytes > {oversize}"
-            await send_dead_letter(
-                app, dead_letter("ingest", "oversized", detail, value, key=article.id)
+
+def install(app: MercatoApp) -> None:
+    settings, topics, metrics = app.settings, app.topics_, app.metrics
+    oversize = settings.max_message_bytes
+    # feed URL (bytes) -> FeedState JSON. Written outside the stream by the poll
+    # loops, so the changelog partition comes from the key (use_partitioner),
+    # which is the key's partition in mercato.feeds too.
+    feeds = app.bytes_table("feeds", use_partitioner=True)
+    # article id (bytes) -> version published to raw.
+    articles = app.bytes_table("articles")
+    admitted_out = metrics.articles.labels("ingest", "out")
+
+    @app.agent(topics.feeds, name="feed-registry")
+    async def registry(stream):  # type: ignore[no-untyped-def]
+        async for event in stream.events():
+            # FeedSpec keyed by URL, or a tombstone
+            key: bytes = event.key or b""
+            if not event.value:
+                if key in feeds:
+                    del feeds[key]
+                    log.info("feed removed: %s", key.decode(errors="replace"))
+                continue
+            try:
+                spec = decode(FeedSpec, event.value)
+            except BadRecord as exc:
+                await dead_letter_event(app, "ingest", exc.reason, exc.detail, event)
+                continue
+            stored = feeds.get(key)
+            state = (
+                FeedState.from_json(stored)
+                if stored
+                else FeedState(spec.url, added_at=time.time(), interval_s=settings.poll_interval_s)
             )
-            return
-        await app.topics_.raw.send(key=article.id, value=value)
-        app.metrics.articles.labels("ingest", "out").inc()
+            if stored is None or state.title != spec.title:
+                state.title = spec.title
+                feeds[key] = state.to_json()
+
+    @app.agent(topics.polled, name="admit")
+    async def admit(stream):  # type: ignore[no-untyped-def]
+        async for _, article in records(app, stream, RawArticle, "admit"):
+            # RawArticle keyed by article id, possibly seen through another feed
+            key = article.id.encode()
+            previous = articles.get(key)
+            if previous == article.version.encode():
+                metrics.admitted.labels("duplicate").inc()
+                continue
+            value = encode(article)
+            if len(value) > oversize:
+                detail = f"article {article.id} is {len(value)} bytes > {oversize}"
+                letter = dead_letter("ingest", "oversized", detail, value[:oversize], key=key)
+                await send_dead_letter(app, letter)
+                continue
+            # Published (and acknowledged) before it is remembered: a crash in
+            # between republishes, never loses.
+            await (await topics.raw.send(key=key, value=value))
+            articles[key] = article.version.encode()
+            metrics.admitted.labels("new" if previous is None else "updated").inc()
+            admitted_out.inc()
+            feed_host = urlsplit(article.feed).hostname or "unknown"  # as in feed metrics
+            log.info(
+                "article %s v%s from %s published (feed host %s)",
+                article.id,
+                article.version,
+                article.source,
+                feed_host,
+                extra={"article_id": article.id, "feed_host": feed_host},
+            )
+
+    async def offer(article: RawArticle) -> None:
+        await topics.polled.send(key=article.id.encode(), value=encode(article))
 
     async def to_dlq(reason: str, detail: str, payload: bytes, key: str) -> None:
         letter = dead_letter("ingest", reason, detail, payload[:oversize], key=key)
         await send_dead_letter(app, letter)
 
-    poller = FeedPoller(settings, app.metrics, publish, to_dlq)
-    app.poller = poller  # type: ignore[attr-defined]  # for the demo's progress view
+    fulltext = FullTextFetcher(settings, metrics) if settings.fulltext else None
+    poller = FeedPoller(settings, metrics, offer, to_dlq, fulltext=fulltext)
+
+    def ready() -> bool:
+        recovery = app.tables.recovery  # type: ignore[attr-defined]
+        return not app.rebalancing and bool(recovery.completed.is_set())
+
+    def owned() -> set[str]:
+        if not ready():
+            return set()
+        mine = {
+            tp.partition
+            for tp in app.assignor.assigned_actives()
+            if tp.topic == settings.topic_feeds
+        }
+        return {
+            key.decode()
+            for key in list(feeds.keys())
+            if partition_of(key, settings.partitions) in mine
+        }
+
+    def load(url: str) -> FeedState | None:
+        stored = feeds.get(url.encode()) if ready() else None
+        return FeedState.from_json(stored) if stored else None
+
+    def save(state: FeedState) -> None:
+        if ready() and state.url.encode() in feeds:  # not removed meanwhile
+            feeds[state.url.encode()] = state.to_json()
+
+    scheduler = FeedScheduler(poller, owned, load, save, interval_s=settings.feed_sync_interval_s)
+    app.scheduler = scheduler  # type: ignore[attr-defined]  # for tests and `feeds status`
+
+    @app.on_partitions_revoked.connect
+    async def stop_polling(sender: Any, /, *_: Any, signal: Any, **__: Any) -> None:
+        scheduler.pause()
 
     @app.task
-    async def ingest_feeds() -> None:
-        urls = load_feed_list(settings.feeds_file or BUNDLED_FEEDS)
-        log.info("polling %d feeds", len(urls))
+    async def poll_feeds() -> None:
         stop = asyncio.Event()
-        try:
-            await poller.run(urls, stop)
-        finally:
-            stop.set()
+        async with http_client(settings) as client:
+            try:
+                await scheduler.run(stop, client)
+            finally:
+                stop.set()

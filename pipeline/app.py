@@ -13,7 +13,7 @@ from typing import Any
 
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
-from faust.types import TransportT
+from faust.types import TableT, TransportT
 
 from pipeline.metrics import Metrics
 from pipeline.settings import Settings
@@ -29,6 +29,8 @@ class Topics:
     mentions: faust.TopicT
     events: faust.TopicT
     dlq: faust.TopicT
+    feeds: faust.TopicT
+    polled: faust.TopicT
 
 
 class MercatoApp(faust.App):
@@ -37,6 +39,21 @@ class MercatoApp(faust.App):
     settings: Settings
     metrics: Metrics
     topics_: Topics
+
+    def bytes_table(self, name: str, **options: Any) -> TableT:
+        """A compacted, changelog-backed table of bytes keys and values (orjson inside).
+
+        The key and value types make Faust write and recover the changelog as
+        raw bytes; a `Schema` alone is not enough (recovery would parse JSON).
+        """
+        return self.Table(
+            name,
+            default=None,
+            key_type=bytes,
+            value_type=bytes,
+            extra_topic_configs={"cleanup.policy": "compact"},
+            **options,
+        )
 
     def _new_transport(self) -> TransportT:
         return Transport(self.conf.broker_consumer, self, loop=self.loop)
@@ -85,6 +102,8 @@ def create_app(settings: Settings, metrics: Metrics | None = None, **overrides: 
         mentions=_bytes_topic(app, settings.topic_mentions),
         events=_bytes_topic(app, settings.topic_events),
         dlq=_bytes_topic(app, settings.topic_dlq),
+        feeds=_bytes_topic(app, settings.topic_feeds),
+        polled=_bytes_topic(app, settings.topic_polled),
     )
     return app
 

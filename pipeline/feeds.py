@@ -56,6 +56,11 @@ class FeedListError(ValueError):
 
 def load_feed_list(path: str | Path) -> list[str]:
     """Feed URLs from an OPML file or a plain list (one URL per line, # comments)."""
+    return list(load_feed_entries(path))
+
+
+def load_feed_entries(path: str | Path) -> dict[str, str]:
+    """Feed URL -> title (OPML `title`/`text`; "" in a plain list), in file order."""
     file = Path(path)
     try:
         data = file.read_bytes()
@@ -67,16 +72,25 @@ def load_feed_list(path: str | Path) -> list[str]:
             root = ET.fromstring(data)
         except ET.ParseError as exc:
             raise FeedListError(f"{file} is not valid OPML: {exc}") from exc
-        urls = [o.attrib["xmlUrl"] for o in root.iter("outline") if o.attrib.get("xmlUrl")]
+        entries = [
+            (o.attrib["xmlUrl"].strip(), o.attrib.get("title") or o.attrib.get("text") or "")
+            for o in root.iter("outline")
+            if o.attrib.get("xmlUrl")
+        ]
     else:
         lines = data.decode("utf-8", errors="replace").splitlines()
-        urls = [
-            line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")
+        entries = [
+            (line.strip(), "")
+            for line in lines
+            if line.strip() and not line.lstrip().startswith("#")
         ]
-    bad = [u for u in urls if urlsplit(u).scheme not in ("http", "https")]
+    bad = [u for u, _ in entries if urlsplit(u).scheme not in ("http", "https")]
     if bad:
         raise FeedListError(f"{file}: not http(s) URLs: {', '.join(bad[:3])}")
-    return list(dict.fromkeys(urls))
+    listed: dict[str, str] = {}
+    for url, title in entries:
+        listed.setdefault(url, title)
+    return listed
 
 
 def canonical_url(url: str) -> str:
@@ -125,6 +139,7 @@ class ParsedFeed:
     articles: list[RawArticle]
     ttl_s: float | None  # the feed's own refresh hint (<ttl>, sy:updatePeriod)
     error: str | None  # why the body is not a usable feed
+    warning: str | None = None  # what is wrong with a body that still gave items
 
 
 def parse_feed(
@@ -133,15 +148,28 @@ def parse_feed(
     """Entries of a feed body as raw articles; `error` set when nothing usable is found."""
     parsed = feedparser.parse(io.BytesIO(body), response_headers=dict(headers or {}))
     entries = parsed.get("entries") or []
-    if not entries and parsed.get("bozo"):
-        return ParsedFeed([], None, f"malformed feed: {parsed.get('bozo_exception')!r}")
+    bozo = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if not entries and bozo:
+        return ParsedFeed([], None, f"malformed feed: {bozo!r}")
     if not entries and not parsed.get("version"):
         return ParsedFeed([], None, "not a feed: no RSS or Atom document found")
     feed_meta = parsed.get("feed", {})
     fetched_at = fetched_at or now_iso()
     feed_lang = _lang(feed_meta.get("language"))
-    articles = [_article(e, feed_url, fetched_at, feed_lang) for e in entries]
-    return ParsedFeed([a for a in articles if a is not None], _ttl(feed_meta), None)
+    found = [_article(e, feed_url, fetched_at, feed_lang) for e in entries]
+    articles = [a for a in found if a is not None]
+    if bozo and not isinstance(bozo, _HARMLESS):
+        # Broken XML that the lenient parser partly read: keep what it recovered
+        # and report the body, so the outlet can be told.
+        problem = f"malformed feed ({len(articles)} of {len(entries)} items recovered): {bozo!r}"
+        if not articles:
+            return ParsedFeed([], None, problem)
+        return ParsedFeed(articles, _ttl(feed_meta), None, problem)
+    return ParsedFeed(articles, _ttl(feed_meta), None)
+
+
+# Bozo exceptions that only say the headers and the body disagree on the charset.
+_HARMLESS = (feedparser.CharacterEncodingOverride,)
 
 
 def _article(

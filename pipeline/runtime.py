@@ -17,7 +17,9 @@ import faust
 import agents
 from pipeline.app import MercatoApp, create_app
 from pipeline.broker import EmbeddedBroker
+from pipeline.logs import logging_config
 from pipeline.metrics import Metrics
+from pipeline.registry import register_feed_list
 from pipeline.settings import Settings
 from pipeline.topics import ensure_topics
 
@@ -26,19 +28,31 @@ log = logging.getLogger(__name__)
 
 @contextmanager
 def kafka(settings: Settings) -> Iterator[Settings]:
-    """Yield settings pointing at a ready cluster with Mercato's topics.
+    """Yield settings pointing at a ready cluster with Mercato's topics and feed list.
 
     With no KAFKA_BOOTSTRAP_SERVERS, an embedded broker is started for the
     duration of the block and stopped after it, whatever happens.
     """
     if not settings.embedded:
-        asyncio.run(ensure_topics(settings))
+        asyncio.run(_prepare(settings))
         yield settings
         return
     with EmbeddedBroker(settings.broker_port, settings.broker_bin) as broker:
         ready = settings.replace(kafka_bootstrap_servers=broker.bootstrap_servers)
-        asyncio.run(ensure_topics(ready))
+        asyncio.run(_prepare(ready))
         yield ready
+
+
+async def _prepare(settings: Settings) -> None:
+    await ensure_topics(settings)
+    change = await register_feed_list(settings)
+    log.info(
+        "feed list: %d added, %d updated, %d removed, %d unchanged",
+        len(change.added),
+        len(change.updated),
+        len(change.removed),
+        change.kept,
+    )
 
 
 def build(
@@ -49,7 +63,14 @@ def build(
 
 
 def new_worker(app: MercatoApp) -> faust.Worker:
-    worker = faust.Worker(app, loglevel=app.settings.log_level, quiet=True)
+    settings = app.settings
+    worker = faust.Worker(
+        app,
+        loglevel=settings.log_level,
+        quiet=True,
+        # None (text) keeps Faust's console format; json replaces it (MERCATO_LOG_FORMAT).
+        logging_config=logging_config(settings.log_format, settings.log_level),
+    )
     worker.spinner = None  # its cursor escape codes garble logs and the demo's output
     return worker
 

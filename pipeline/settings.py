@@ -85,6 +85,16 @@ class Settings:
     topic_dlq: str = _setting(
         "MERCATO_TOPIC_DLQ", "mercato.dlq", "Dead letters with stage and reason."
     )
+    topic_feeds: str = _setting(
+        "MERCATO_TOPIC_FEEDS",
+        "mercato.feeds",
+        "The feed list, keyed by feed URL, compacted; its partitions assign feeds to workers.",
+    )
+    topic_polled: str = _setting(
+        "MERCATO_TOPIC_POLLED",
+        "news.articles.polled",
+        "Items new to their feed, keyed by article id; admitted to raw once across feeds.",
+    )
     # --- Embedded broker -------------------------------------------------
     broker_bin: str = _setting(
         "MERCATO_BROKER_BIN",
@@ -118,6 +128,35 @@ class Settings:
         "Mercato/0.1 (football transfer-news pipeline; polite polling)",
         "User-Agent sent to feeds.",
     )
+    feed_sync_interval_s: float = _setting(
+        "MERCATO_FEED_SYNC_INTERVAL_S",
+        1.0,
+        "How often a worker matches its polling to the feeds of the partitions it owns.",
+    )
+    stale_factor: float = _setting(
+        "MERCATO_FEED_STALE_FACTOR",
+        6.0,
+        "A feed is stale when it has had no new item for this many poll intervals (and 1 h).",
+    )
+    fulltext: bool = _setting(
+        "MERCATO_FULLTEXT",
+        False,
+        "Fetch each new article's page and extract its main text when the feed has a summary only.",
+    )
+    fulltext_timeout_s: float = _setting(
+        "MERCATO_FULLTEXT_TIMEOUT_S", 10.0, "Timeout of one article-page request."
+    )
+    fulltext_max_bytes: int = _setting(
+        "MERCATO_FULLTEXT_MAX_BYTES", 2_000_000, "Larger article pages are not read."
+    )
+    fulltext_per_host: int = _setting(
+        "MERCATO_FULLTEXT_PER_HOST", 2, "Concurrent article-page requests per host."
+    )
+    allow_private_addresses: bool = _setting(
+        "MERCATO_ALLOW_PRIVATE_ADDRESSES",
+        False,
+        "Let article links reach loopback, private and link-local addresses (tests, intranets).",
+    )
     max_message_bytes: int = _setting(
         "MERCATO_MAX_MESSAGE_BYTES",
         900_000,
@@ -137,6 +176,12 @@ class Settings:
         "MERCATO_MONITOR_INTERVAL_S", 5.0, "How often consumer lag and table sizes are measured."
     )
     log_level: str = _setting("MERCATO_LOG_LEVEL", "info", "Log level.")
+    log_format: str = _setting(
+        "MERCATO_LOG_FORMAT",
+        "text",
+        "text (Faust's console lines) or json (one JSON object per line, with event and "
+        "article ids as fields).",
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -169,6 +214,8 @@ class Settings:
             self.topic_mentions,
             self.topic_events,
             self.topic_dlq,
+            self.topic_feeds,
+            self.topic_polled,
         )
 
     @classmethod
@@ -177,8 +224,19 @@ class Settings:
         return [(f.metadata["env"], repr(f.default), f.metadata["doc"]) for f in fields(cls)]
 
 
+def _flag(raw: str) -> bool:
+    words = {"1": True, "true": True, "yes": True, "on": True}
+    words |= {"0": False, "false": False, "no": False, "off": False}
+    return words[raw.strip().lower()]
+
+
 def _convert(kind: type, raw: str, name: str) -> Any:
-    converters: dict[type, Callable[[str], Any]] = {int: int, float: float, str: str}
+    converters: dict[type, Callable[[str], Any]] = {
+        bool: _flag,
+        int: int,
+        float: float,
+        str: str,
+    }
     try:
         return converters[kind](raw)
     except (KeyError, ValueError) as exc:

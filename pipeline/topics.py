@@ -34,12 +34,18 @@ def topic_specs(settings: Settings, changelogs: Iterable[str] = ()) -> list[Topi
         TopicSpec(settings.topic_mentions),
         TopicSpec(settings.topic_events, compacted=True),
         TopicSpec(settings.topic_dlq),
+        TopicSpec(settings.topic_feeds, compacted=True),
+        TopicSpec(settings.topic_polled),
     ]
     specs += [TopicSpec(name, compacted=True) for name in changelogs]
     return specs
 
 
-def changelog_topics(settings: Settings, tables: Iterable[str] = ("events",)) -> list[str]:
+# The app's tables (agents/): each has a compacted changelog topic.
+TABLES = ("events", "feeds", "articles")
+
+
+def changelog_topics(settings: Settings, tables: Iterable[str] = TABLES) -> list[str]:
     """Faust's changelog names for the app's tables: '<app id>-<table>-changelog'."""
     return [f"{settings.app_id}-{table}-changelog" for table in tables]
 

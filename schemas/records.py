@@ -13,8 +13,20 @@ import faust
 SCHEMA_VERSION = 1
 
 
+class FeedSpec(faust.Record, serializer="json"):
+    """`mercato.feeds`: one configured feed, key = `url`; a null value removes it."""
+
+    url: str
+    title: str = ""
+    schema_version: int = SCHEMA_VERSION
+
+
 class RawArticle(faust.Record, serializer="json"):
-    """`news.articles.raw`: one message per new (or changed) article, key = `id`."""
+    """`news.articles.raw`: one message per new (or changed) article, key = `id`.
+
+    `news.articles.polled` carries the same record: every item new to its feed,
+    before the articles table admits it once across feeds.
+    """
 
     id: str  # stable article id (canonical URL or guid digest)
     version: str  # content digest: a changed article is republished with a new version

@@ -46,6 +46,8 @@ def isolated_env(broker: EmbeddedBroker, unique: str, tmp_path: Path) -> dict[st
         "MERCATO_TOPIC_MENTIONS": f"mentions-{unique}",
         "MERCATO_TOPIC_EVENTS": f"events-{unique}",
         "MERCATO_TOPIC_DLQ": f"dlq-{unique}",
+        "MERCATO_TOPIC_FEEDS": f"feeds-{unique}",
+        "MERCATO_TOPIC_POLLED": f"polled-{unique}",
         "MERCATO_METRICS_PORT": str(free_port()),
         "MERCATO_DATA_DIR": str(tmp_path / "data"),
         "MERCATO_SESSION_TIMEOUT_S": "6",

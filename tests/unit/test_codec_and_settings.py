@@ -82,6 +82,8 @@ def test_every_setting_is_documented_with_its_variable() -> None:
     ("topic", "record"),
     [
         ("news.articles.raw", records.RawArticle),
+        ("news.articles.polled", records.RawArticle),
+        ("mercato.feeds", records.FeedSpec),
         ("news.articles.tokenized", records.TokenizedArticle),
         ("transfers.mentions", records.Mention),
         ("transfers.events", records.TransferEvent),

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.feeds import (
+    BUNDLED_FEEDS,
     FeedListError,
     article_id,
     canonical_url,
+    load_feed_entries,
     load_feed_list,
     parse_feed,
 )
@@ -90,3 +92,9 @@ def test_garbage_is_an_error_not_an_exception() -> None:
     assert parsed.articles == []
     assert parsed.error is not None
     assert parse_feed(b"<html><body>hello</body></html>", "f").error is not None
+
+
+def test_bundled_feed_list_is_valid_opml_with_titles() -> None:
+    entries = load_feed_entries(BUNDLED_FEEDS)
+    assert len(entries) >= 6
+    assert all(url.startswith("https://") and title for url, title in entries.items())
