@@ -105,6 +105,98 @@ def topics() -> None:
     typer.echo(f"created: {', '.join(created) or 'nothing (all exist)'}")
 
 
+feeds_cli = typer.Typer(help="The feed list in Kafka (mercato.feeds) and each feed's health.")
+cli.add_typer(feeds_cli, name="feeds")
+
+
+def _cluster() -> Settings:
+    settings = Settings.from_env()
+    if settings.embedded:
+        typer.echo(
+            "set KAFKA_BOOTSTRAP_SERVERS to the cluster (the embedded broker of a running "
+            "`mercato run` is at 127.0.0.1:MERCATO_BROKER_PORT)",
+            err=True,
+        )
+        raise typer.Exit(2)
+    return settings
+
+
+@feeds_cli.command("load")
+def feeds_load(
+    file: Annotated[Path, typer.Argument(help="OPML file or one feed URL per line.")],
+    replace: Annotated[bool, typer.Option(help="Remove the feeds that are not in FILE.")] = False,
+) -> None:
+    """Add (or retitle) the feeds of FILE in mercato.feeds; running workers pick them up."""
+    from pipeline.feeds import load_feed_entries
+    from pipeline.registry import publish_feeds
+    from pipeline.topics import ensure_topics
+
+    settings = _cluster()
+    asyncio.run(ensure_topics(settings))
+    change = asyncio.run(publish_feeds(settings, load_feed_entries(file), replace=replace))
+    typer.echo(
+        f"{len(change.added)} added, {len(change.updated)} retitled, "
+        f"{len(change.removed)} removed, {change.kept} unchanged"
+    )
+
+
+@feeds_cli.command("remove")
+def feeds_remove(url: Annotated[str, typer.Argument(help="Feed URL as listed.")]) -> None:
+    """Remove one feed (a tombstone in mercato.feeds): its worker stops polling it."""
+    from pipeline.registry import current_feeds, publish_feeds
+
+    settings = _cluster()
+    feeds = asyncio.run(current_feeds(settings))
+    if url not in feeds:
+        typer.echo(f"not in the feed list: {url}", err=True)
+        raise typer.Exit(1)
+    keep = {u: spec.title for u, spec in feeds.items() if u != url}
+    asyncio.run(publish_feeds(settings, keep, replace=True))
+    typer.echo(f"removed {url}")
+
+
+@feeds_cli.command("status")
+def feeds_status(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per feed.")] = False,
+) -> None:
+    """Each feed's health, read from the feeds table's changelog (no worker needed)."""
+    from pipeline.registry import feed_states
+
+    settings = _cluster()
+    states = asyncio.run(feed_states(settings))
+    if as_json:
+        for row in states:
+            typer.echo(orjson.dumps(row).decode())
+        return
+    typer.echo(feed_status_table(states))
+
+
+def feed_status_table(rows: list[dict[str, Any]]) -> str:
+    """A fixed-width table of `registry.feed_states` rows, worst first."""
+    header = ("health", "feed", "last success", "last new item", "fails", "last outcome")
+    lines = [header]
+    for row in rows:
+        lines.append(
+            (
+                row["health"],
+                row["url"],
+                row["last_success"] or "never",
+                row["last_new_item"] or "never",
+                str(row["failures"]),
+                (row["last_outcome"] + (f" ({row['last_error']})" if row["last_error"] else ""))[
+                    :60
+                ],
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False))
+        + "  "
+        + line[-1]
+        for line in lines
+    )
+
+
 @cli.command("settings")
 def show_settings() -> None:
     """List every setting: environment variable, current value, meaning."""

@@ -11,14 +11,18 @@ the topic is empty.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
-from pipeline.feeds import BUNDLED_FEEDS, load_feed_entries
+from pipeline.feeds import BUNDLED_FEEDS, iso, load_feed_entries
+from pipeline.feedstate import FeedState
 from pipeline.offsets import read_to_end
 from pipeline.settings import Settings
+from pipeline.topics import changelog_topics
 from schemas.codec import BadRecord, decode, encode
 from schemas.records import FeedSpec
 
@@ -86,3 +90,45 @@ async def register_feed_list(settings: Settings) -> FeedListChange:
     if await current_feeds(settings):
         return await publish_feeds(settings, {}, replace=False)
     return await publish_feeds(settings, load_feed_entries(BUNDLED_FEEDS), replace=False)
+
+
+async def feed_states(settings: Settings, now: float | None = None) -> list[dict[str, Any]]:
+    """Every listed feed with its stored state and health (ok, failing, stale, new), worst first.
+
+    Read from the `feeds` table's changelog, so it works with no worker running.
+    """
+    now = time.time() if now is None else now
+    listed = await current_feeds(settings)
+    stored = await read_compacted(settings, changelog_topics(settings, ["feeds"])[0])
+    rows = []
+    for url, spec in listed.items():
+        raw = stored.get(url.encode())
+        state = FeedState.from_json(raw) if raw else FeedState(url, title=spec.title)
+        if not state.last_polled:
+            health = "new"
+        elif state.failures:
+            health = "failing"
+        elif state.stale(now, settings.stale_factor):
+            health = "stale"
+        else:
+            health = "ok"
+        rows.append(
+            {
+                "url": url,
+                "title": spec.title,
+                "health": health,
+                "last_success": _when(state.last_success),
+                "last_new_item": _when(state.last_new_item),
+                "failures": state.failures,
+                "last_outcome": state.last_outcome,
+                "last_error": state.last_error,
+                "interval_s": state.interval_s,
+                "fetch_url": state.fetch_url,
+            }
+        )
+    order = {"failing": 0, "stale": 1, "new": 2, "ok": 3}
+    return sorted(rows, key=lambda r: (order[r["health"]], r["url"]))
+
+
+def _when(ts: float | None) -> str | None:
+    return iso(ts) if ts else None

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import signal
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -189,6 +192,20 @@ def test_bad_feeds_are_counted_dead_lettered_and_never_stop_the_poller(
             assert worker.poll() is None, "the worker died"
         messages = raw_messages(env)
         letters = raw_messages(env, "MERCATO_TOPIC_DLQ")
+        status = subprocess.run(
+            [sys.executable, "-m", "pipeline.cli", "feeds", "status", "--json"],
+            env={**os.environ, **env},
+            capture_output=True,
+            check=True,
+        )
+    health = {
+        row["url"].rsplit("/", 1)[-1]: row for row in map(orjson.loads, status.stdout.splitlines())
+    }
+    assert health["good.xml"]["health"] == "ok" and health["good.xml"]["last_new_item"]
+    assert health["error.xml"]["health"] == "failing"
+    assert health["error.xml"]["last_error"] == "HTTP 500"
+    assert health["stall.xml"]["last_outcome"] == "timeout"
+    assert list(health)[0] != "good.xml"  # worst first
     titles = {m["title"] for m in messages}
     assert titles == {"Trattativa numero 1", "Senza link né guid"}
     odd_article = next(m for m in messages if m["title"] == "Senza link né guid")
