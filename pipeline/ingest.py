@@ -54,11 +54,15 @@ class FeedPoller:
     per_host: int = 2
     fulltext: FullTextFetcher | None = None
     _host_limits: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+    _slots: asyncio.Semaphore | None = None
 
     async def poll(self, client: httpx.AsyncClient, state: FeedState) -> int:
         """Fetch one feed once, updating `state`; returns how many items were offered."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.settings.fetch_concurrency)
         limit = self._host_limits.setdefault(state.host, asyncio.Semaphore(self.per_host))
-        async with limit:
+        # Slots first, so a request's deadline starts when it can really be sent.
+        async with self._slots, limit:
             state.last_polled = time.time()
             outcome, offered = await self._fetch_and_offer(client, state)
         state.last_outcome = outcome

@@ -128,6 +128,11 @@ class Settings:
         "Mercato/0.1 (football transfer-news pipeline; polite polling)",
         "User-Agent sent to feeds.",
     )
+    fetch_concurrency: int = _setting(
+        "MERCATO_FETCH_CONCURRENCY",
+        32,
+        "Feed requests in flight at once per worker (the HTTP pool slows down past ~100).",
+    )
     feed_sync_interval_s: float = _setting(
         "MERCATO_FEED_SYNC_INTERVAL_S",
         1.0,
