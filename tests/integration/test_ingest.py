@@ -8,6 +8,7 @@ read `news.articles.raw` to its end as a downstream consumer would.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import itertools
 import os
 import signal
@@ -162,6 +163,7 @@ def test_bad_feeds_are_counted_dead_lettered_and_never_stop_the_poller(
         b"&lt;script&gt;alert(1)&lt;/script&gt; su un difensore.</description>"
         b"<pubDate>domani alle 25:99</pubDate></item></channel></rss>"
     )
+    gzipped = {"Content-Encoding": "gzip"}
     with feed_server() as server:
         routes = {
             "/good.xml": {"body": rss([item(1)])},
@@ -176,12 +178,17 @@ def test_bad_feeds_are_counted_dead_lettered_and_never_stop_the_poller(
             "/error.xml": {"status": 500, "body": b"oops"},
             "/reset.xml": {"body": rss([item(3), item(4)]), "reset_after": 120},
             "/odd.xml": {"body": odd},
+            "/gzip.xml": {"body": gzip.compress(rss([item(8)])), "headers": gzipped},
+            "/moved.xml": {"status": 301, "headers": {"Location": "/new.xml"}},
         }
         urls = [server.route(path, **spec) for path, spec in routes.items()]
+        server.route("/new.xml", body=rss([item(7)]))
         port = env["MERCATO_METRICS_PORT"]
         with mercato_run(env, feed_list(tmp_path, urls), tmp_path / "worker.log") as worker:
             wait_for(
-                lambda: all(len(server.hits(p)) >= 3 for p in routes),
+                lambda: all(
+                    len(server.hits(p)) >= 3 for p in [*routes, "/new.xml"] if p != "/moved.xml"
+                ),
                 60,
                 "three polls of every feed",
             )
@@ -207,7 +214,10 @@ def test_bad_feeds_are_counted_dead_lettered_and_never_stop_the_poller(
     assert health["stall.xml"]["last_outcome"] == "timeout"
     assert [row["health"] for row in health.values()][-1] == "ok"  # worst first
     titles = {m["title"] for m in messages}
-    assert titles == {"Trattativa numero 1", "Senza link né guid"}
+    assert titles == {f"Trattativa numero {n}" for n in (1, 7, 8)} | {"Senza link né guid"}
+    # A permanent redirect moved the feed: it is fetched from the new URL from then on.
+    assert len(server.hits("/moved.xml")) == 1 and len(server.hits("/new.xml")) >= 3
+    assert health["moved.xml"]["fetch_url"] == server.base + "/new.xml"
     odd_article = next(m for m in messages if m["title"] == "Senza link né guid")
     assert odd_article["url"] == "" and odd_article["published"] is None
     # Entities decoded, the script dropped by feedparser's sanitizer.
