@@ -42,7 +42,7 @@ def run(
             f"metrics on http://{ready.metrics_host}:{ready.metrics_port}/metrics",
             err=True,
         )
-        run_worker(build(ready))
+        run_worker(build(ready, with_ingest=ready.ingest))
 
 
 @cli.command()

@@ -105,6 +105,11 @@ class Settings:
         "MERCATO_BROKER_PORT", 0, "Port of the embedded broker; 0 picks a free one."
     )
     # --- Ingestion -------------------------------------------------------
+    ingest: bool = _setting(
+        "MERCATO_INGEST",
+        True,
+        "Run feed polling in this worker; false gives a stream-only worker (scale-out, replays).",
+    )
     feeds_file: str = _setting(
         "MERCATO_FEEDS",
         "",

@@ -59,14 +59,18 @@ class FeedServer:
 
 
 def rss(
-    items: list[tuple[str, str, str]], *, title: str = "Test feed", ttl: int | None = None
+    items: list[tuple[Any, ...]],
+    *,
+    title: str = "Test feed",
+    ttl: int | None = None,
 ) -> bytes:
-    """An RSS 2.0 body from (link, title, description) triples."""
+    """An RSS 2.0 body from (link, title, description[, published Unix time]) tuples."""
     entries = "".join(
         f"<item><title>{escape(t)}</title><link>{escape(link)}</link>"
         f"<guid>{escape(link)}</guid><description>{escape(d)}</description>"
-        f"<pubDate>{formatdate(1_780_000_000 + n * 60, usegmt=True)}</pubDate></item>"
-        for n, (link, t, d) in enumerate(items)
+        f"<pubDate>{formatdate(at[0] if at else 1_780_000_000 + n * 60, usegmt=True)}</pubDate>"
+        "</item>"
+        for n, (link, t, d, *at) in enumerate(items)
     )
     ttl_tag = f"<ttl>{ttl}</ttl>" if ttl else ""
     return (

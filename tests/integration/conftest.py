@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -11,10 +12,13 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from pipeline.offsets import read_to_end
 from tests.conftest import DATA, REPO
 from tests.helpers import serve_directory
 
@@ -56,6 +60,27 @@ def worker(env: dict[str, str], tmp_path: Path) -> Iterator[subprocess.Popen[byt
         )
         with mercato_run(env, feed_list, tmp_path / "worker.log") as process:
             yield process
+
+
+# Fast schedules for tests: a poll a second, backoff from 0.5 s up to 4 s.
+FAST = {
+    "MERCATO_POLL_INTERVAL_S": "1",
+    "MERCATO_MIN_POLL_INTERVAL_S": "0.5",
+    "MERCATO_MAX_POLL_INTERVAL_S": "4",
+    "MERCATO_HTTP_TIMEOUT_S": "1",
+    "MERCATO_FEED_SYNC_INTERVAL_S": "0.2",
+}
+
+
+def raw_messages(env: dict[str, str], topic_var: str = "MERCATO_TOPIC_RAW") -> list[dict[str, Any]]:
+    records = asyncio.run(read_to_end(env["KAFKA_BOOTSTRAP_SERVERS"], env[topic_var]))
+    return [orjson.loads(r.value) for r in records if r.value]
+
+
+def feed_list(tmp_path: Path, urls: list[str], name: str = "feeds.txt") -> Path:
+    path = tmp_path / name
+    path.write_text("".join(f"{u}\n" for u in urls))
+    return path
 
 
 def scrape(port: int | str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

@@ -7,7 +7,6 @@ read `news.articles.raw` to its end as a downstream consumer would.
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import itertools
 import os
@@ -16,35 +15,21 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import orjson
 import pytest
 
 from pipeline.broker import free_port
-from pipeline.offsets import read_to_end
 from tests.feedserver import FeedServer, feed_server, rss
-from tests.integration.conftest import mercato_run, metric, scrape, wait_for
-
-# Fast schedules for tests: a poll a second, backoff from 0.5 s up to 4 s.
-FAST = {
-    "MERCATO_POLL_INTERVAL_S": "1",
-    "MERCATO_MIN_POLL_INTERVAL_S": "0.5",
-    "MERCATO_MAX_POLL_INTERVAL_S": "4",
-    "MERCATO_HTTP_TIMEOUT_S": "1",
-    "MERCATO_FEED_SYNC_INTERVAL_S": "0.2",
-}
-
-
-def raw_messages(env: dict[str, str], topic_var: str = "MERCATO_TOPIC_RAW") -> list[dict[str, Any]]:
-    records = asyncio.run(read_to_end(env["KAFKA_BOOTSTRAP_SERVERS"], env[topic_var]))
-    return [orjson.loads(r.value) for r in records if r.value]
-
-
-def feed_list(tmp_path: Path, urls: list[str], name: str = "feeds.txt") -> Path:
-    path = tmp_path / name
-    path.write_text("".join(f"{u}\n" for u in urls))
-    return path
+from tests.integration.conftest import (
+    FAST,
+    feed_list,
+    mercato_run,
+    metric,
+    raw_messages,
+    scrape,
+    wait_for,
+)
 
 
 def polls_after(server: FeedServer, path: str, since: float) -> int:
