@@ -1,18 +1,32 @@
-"""mentions -> one event per move, versioned, emitted on material change."""
+"""mentions -> one event per move, versioned; idle events expire.
+
+A material change (stage, fee, kind, clubs, sources) is published at once;
+other changes (counts, times, copies) by the sweep, every
+MERCATO_EVENT_SWEEP_INTERVAL_S, so the last version of each key is always the
+whole current event. The sweep also expires events idle for
+MERCATO_EVENT_TTL_S of stream time (see `transfers.index`): a final version
+with `expired: true`, then the key leaves the table (a tombstone in its
+changelog). The agent applies the same rule before it folds a mention in, so
+the outcome does not depend on when the sweep runs.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 import orjson
+from aiokafka.partitioner import murmur2
 
 from agents.stream import records
 from pipeline.app import MercatoApp
 from schemas.codec import encode
 from schemas.records import Mention, TransferEvent
-from transfers.state import Change, EventState
+from transfers.index import EventIndex
+from transfers.state import Change, EventState, idle
 
 log = logging.getLogger(__name__)
 
@@ -25,62 +39,151 @@ def _age_seconds(iso_time: str) -> float:
     return time.time() - _timestamp(iso_time)
 
 
+def _wall() -> str:
+    """The wall clock, only ever a cap on stream time (articles dated in the future)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def install(app: MercatoApp) -> None:
-    topics, metrics = app.topics_, app.metrics
-    # event id (bytes) -> EventState as orjson bytes; changelog-backed.
-    table = app.bytes_table("events")
+    settings, topics, metrics = app.settings, app.topics_, app.metrics
+    ttl = settings.event_ttl_s
+    # event id (bytes) -> EventState as orjson bytes; changelog-backed. The sweep
+    # writes and deletes outside the stream, so the changelog partition comes from
+    # the key (use_partitioner): the key's partition in transfers.mentions too.
+    table = app.bytes_table("events", use_partitioner=True)
     app.events_table = table  # type: ignore[attr-defined]
+    index = EventIndex(lambda key: (murmur2(key) & 0x7FFFFFFF) % settings.partitions)
+    # One writer of a key at a time, and its versions sent in order: the agent or the sweep.
+    lock = asyncio.Lock()
     count_out = metrics.articles.labels("dedupe", "out")
+    outcomes = {change: metrics.dedupe_mentions.labels(change.value) for change in Change}
+    late = metrics.dedupe_mentions.labels("late")
+
+    def load(stored: bytes) -> EventState:
+        return EventState.from_dict(orjson.loads(stored))
+
+    def ensure_index() -> None:
+        if index.stale:
+            index.rebuild((key, load(value)) for key, value in list(table.items()) if value)
+
+    async def publish(view: dict[str, Any], article_id: str | None = None) -> TransferEvent:
+        update = TransferEvent(**view)
+        # TransferEvent, keyed by event id
+        await topics.events.send(key=update.event_id.encode(), value=encode(update))
+        count_out.inc()
+        metrics.events.labels(update.stage, update.kind).inc()
+        log.info(
+            "event %s v%d %s%s: %s %s -> %s (article %s)",
+            update.event_id,
+            update.version,
+            update.stage,
+            " expired" if update.expired else "",
+            update.person,
+            update.from_club,
+            update.to_club,
+            article_id,
+            extra={
+                "event_id": update.event_id,
+                "version": update.version,
+                "stage": update.stage,
+                "person": update.person,
+                "article_id": article_id,
+            },
+        )
+        return update
+
+    async def expire(key: bytes, state: EventState) -> None:
+        """Send the final version, then forget the event (a crash between sends it again)."""
+        await publish(state.expired_view(ttl))
+        del table[key]
+        index.remove(key)
+        metrics.events_expired.inc()
+
+    @app.on_partitions_revoked.connect
+    async def forget_index(sender: Any, /, *_: Any, signal: Any, **__: Any) -> None:
+        index.stale = True
+
+    @app.on_partitions_assigned.connect
+    async def rebuild_index(sender: Any, /, *_: Any, signal: Any, **__: Any) -> None:
+        index.stale = True  # rebuilt from the recovered table on first use
 
     @app.agent(topics.mentions, name="dedupe")
     async def dedupe(stream):  # type: ignore[no-untyped-def]
         async for _, mention in records(app, stream, Mention, "dedupe"):
             # Mention, key = event id
             key = mention.event_id.encode()
-            stored = table.get(key)
-            state = (
-                EventState.from_dict(orjson.loads(stored))
-                if stored
-                else EventState(mention.event_id, mention.person_key)
-            )
-            previous_stage = state.stage() if stored else None
-            change = state.apply(mention)
-            if change is Change.NONE:
-                continue
-            table[key] = orjson.dumps(state.to_dict())
-            if change is Change.QUIET:
-                continue
-            update = TransferEvent(**state.view())
-            # TransferEvent, keyed by event id
-            await topics.events.send(key=key, value=encode(update))
-            count_out.inc()
-            metrics.events.labels(update.stage, update.kind).inc()
+            async with lock:
+                ensure_index()
+                now = index.now(index.partition_of(key), _wall())
+                stored = table.get(key)
+                state = load(stored) if stored else None
+                if state is not None and state.expired(now, ttl):
+                    await expire(key, state)
+                    state = None
+                if state is None and idle(mention.published or mention.fetched_at, now, ttl):
+                    late.inc()  # its event is over (or would expire at once)
+                    continue
+                if state is None:
+                    state = EventState(mention.event_id, mention.person_key)
+                    previous_stage = None
+                else:
+                    previous_stage = state.stage()
+                change = state.apply(mention)
+                outcomes[change].inc()
+                if change is Change.NONE:
+                    continue
+                update = None
+                if change is Change.MATERIAL:
+                    # Sent before it is remembered: a crash in between sends it again.
+                    update = await publish(state.view(), mention.article_id)
+                    state.emitted = state.version
+                table[key] = orjson.dumps(state.to_dict())
+                index.put(key, state)
+            if update is None:
+                continue  # quiet: the sweep publishes it
             metrics.end_to_end.observe(max(_age_seconds(mention.fetched_at), 0.0))
             if update.stage != previous_stage:
                 metrics.event_reached_stage(update.stage, update.from_club, update.to_club)
                 if update.stage == "official":
-                    announced = state.stage_seen.get("official") or update.last_seen
+                    history = update.stage_history or []
+                    announced = [s["first_seen"] for s in history if s["stage"] == "official"]
                     metrics.official_deal(
                         update.person,
                         update.from_club,
                         update.to_club,
                         update.kind,
-                        _timestamp(announced),
+                        _timestamp(announced[0] if announced else update.last_seen),
                     )
-            log.info(
-                "event %s v%d %s: %s %s -> %s (article %s)",
-                update.event_id,
-                update.version,
-                update.stage,
-                update.person,
-                update.from_club,
-                update.to_club,
-                mention.article_id,
-                extra={
-                    "event_id": update.event_id,
-                    "version": update.version,
-                    "stage": update.stage,
-                    "person": update.person,
-                    "article_id": mention.article_id,
-                },
-            )
+
+    def ready() -> bool:
+        recovery = app.tables.recovery  # type: ignore[attr-defined]
+        return not app.rebalancing and bool(recovery.completed.is_set())
+
+    async def sweep(partitions: set[int]) -> None:
+        """Publish quiet changes and expire idle events of `partitions`."""
+        ensure_index()
+        for key in index.due(partitions, ttl, _wall()):
+            async with lock:
+                if index.stale:
+                    return  # a rebalance started: the next owner sweeps
+                stored = table.get(key)
+                if not stored:
+                    index.remove(key)
+                    continue
+                state = load(stored)
+                if state.expired(index.now(index.partition_of(key), _wall()), ttl):
+                    await expire(key, state)
+                elif state.pending:
+                    await publish(state.view())
+                    state.emitted = state.version
+                    table[key] = orjson.dumps(state.to_dict())
+                    index.put(key, state)
+
+    app.events_sweep = sweep  # type: ignore[attr-defined]  # for tests
+
+    @app.timer(interval=settings.event_sweep_interval_s)
+    async def sweep_owned() -> None:
+        """Sweep the partitions this worker actively owns (not its standby copies)."""
+        if ready():
+            actives = app.assignor.assigned_actives()
+            await sweep({tp.partition for tp in actives if tp.topic == settings.topic_mentions})

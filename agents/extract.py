@@ -13,6 +13,7 @@ from pipeline.deadletter import dead_letter_event
 from schemas.codec import encode
 from schemas.records import Mention, TokenizedArticle
 from transfers.keys import event_id, person_key
+from transfers.neardup import signature, warm_up
 
 
 def mentions_of(article: TokenizedArticle) -> list[Mention]:
@@ -22,6 +23,9 @@ def mentions_of(article: TokenizedArticle) -> list[Mention]:
         sentences=tuple(Span(s, e) for s, e in article.sentences),
     )
     resolve = default_gazetteer().resolve
+    found = nlp.extract(doc)
+    # Once per article, and only when it mentions a move: copies are judged per event.
+    text_signature = signature(article.title, article.text) if found else ""
     return [
         Mention(
             event_id=event_id(m.person, m.to_club, m.from_club, resolve),
@@ -43,8 +47,9 @@ def mentions_of(article: TokenizedArticle) -> list[Mention]:
             published=article.published,
             fetched_at=article.fetched_at,
             extractor_version=nlp.EXTRACTOR_VERSION,
+            signature=text_signature,
         )
-        for m in nlp.extract(doc)
+        for m in found
     ]
 
 
@@ -55,6 +60,7 @@ def install(app: MercatoApp) -> None:
 
     @app.agent(topics.tokenized, name="extract")
     async def extract(stream):  # type: ignore[no-untyped-def]
+        warm_up()
         async for event, article in records(app, stream, TokenizedArticle, "extract"):
             # TokenizedArticle
             started = time.perf_counter()

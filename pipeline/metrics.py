@@ -94,6 +94,19 @@ class Metrics:
             ["stage", "kind"],
             registry=r,
         )
+        self.dedupe_mentions = Counter(
+            "mercato_dedupe_mentions_total",
+            "Mentions reaching the dedupe stage, by outcome: material (version published), "
+            "quiet (published by the next sweep), none (already counted), late (older than "
+            "the TTL for an event no longer held).",
+            ["outcome"],
+            registry=r,
+        )
+        self.events_expired = Counter(
+            "mercato_events_expired_total",
+            "Events with no mention for MERCATO_EVENT_TTL_S: final version sent, state dropped.",
+            registry=r,
+        )
         self.dead_letters = Counter(
             "mercato_dead_letters_total",
             "Messages sent to the dead-letter topic, by stage and reason.",

@@ -172,6 +172,19 @@ class Settings:
         900_000,
         "Articles larger than this (serialized) go to the dead-letter topic.",
     )
+    # --- Events (dedupe) ------------------------------------------------
+    event_ttl_s: float = _setting(
+        "MERCATO_EVENT_TTL_S",
+        60 * 86400.0,
+        "An event with no mention for this long (stream time: the newest article time of its "
+        "partition) gets a final expired version and leaves the state; 0 keeps events forever.",
+    )
+    event_sweep_interval_s: float = _setting(
+        "MERCATO_EVENT_SWEEP_INTERVAL_S",
+        60.0,
+        "How often idle events are expired and quiet event changes (counts, times, copies) "
+        "are published.",
+    )
     # --- Runtime ---------------------------------------------------------
     metrics_host: str = _setting(
         "MERCATO_METRICS_HOST", "127.0.0.1", "Bind address of the /metrics web server."

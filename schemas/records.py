@@ -8,6 +8,8 @@ Times are ISO 8601 UTC strings so the JSON stays readable and portable.
 
 from __future__ import annotations
 
+from typing import Any
+
 import faust
 
 SCHEMA_VERSION = 1
@@ -81,14 +83,23 @@ class Mention(faust.Record, serializer="json"):
     published: str | None
     fetched_at: str
     extractor_version: str
+    # MinHash of the article's text (transfers.neardup): finds republished copies.
+    signature: str = ""
     schema_version: int = SCHEMA_VERSION
 
 
 class TransferEvent(faust.Record, serializer="json"):
     """`transfers.events`: the deduplicated event, key = `event_id`, compacted.
 
-    A new version is published only when something material changes (stage,
-    fee, kind, clubs or the set of sources); `version` grows by one each time.
+    A version is published at once when something material changes (stage,
+    fee, kind, clubs or the set of sources); other changes (counts, times,
+    copies) are published by the next sweep, so the last version of a key is
+    always the whole current event. `version` is the number of distinct
+    (article, article version, stage) mentions absorbed, copies included: it
+    only grows, may skip numbers, and a replay in any order ends on the same
+    one. `expired` marks the last version of an event with no mention for
+    MERCATO_EVENT_TTL_S of stream time (its version is one more); a later
+    mention starts the key afresh from version 1.
     """
 
     event_id: str
@@ -110,6 +121,12 @@ class TransferEvent(faust.Record, serializer="json"):
     updated_at: str
     evidence: str
     extractor_version: str
+    # Added later: None only when decoding versions published before them.
+    fee_history: list[dict[str, Any]] | None = None
+    stage_history: list[dict[str, Any]] | None = None
+    duplicate_article_ids: list[str] | None = None
+    rumour_to_official_s: int | None = None
+    expired: bool = False
     schema_version: int = SCHEMA_VERSION
 
 

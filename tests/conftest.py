@@ -8,6 +8,11 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+# Imported now, not lazily by its pytest plugin at the end of the session: on
+# CPython 3.11.7 parsing (assertion rewriting) a module while the garbage of
+# Faust's test event loops is finalised raises "AST constructor recursion depth
+# mismatch" and fails the run after the tests passed.
+import hypothesis  # noqa: F401
 import pytest
 
 from pipeline.broker import EmbeddedBroker, free_port

@@ -9,6 +9,8 @@ from unittest.mock import AsyncMock
 
 import orjson
 import pytest
+from aiokafka.partitioner import murmur2
+from faust.types import TP
 
 import agents
 from pipeline.app import MercatoApp, create_app
@@ -16,16 +18,28 @@ from pipeline.settings import Settings
 from schemas.codec import encode
 from schemas.records import Mention, RawArticle
 
+TTL_DAYS = 10
+
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[MercatoApp]:
     settings = Settings.from_env(
-        {"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1", "MERCATO_DATA_DIR": str(tmp_path)}
+        {
+            "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
+            "MERCATO_DATA_DIR": str(tmp_path),
+            "MERCATO_EVENT_TTL_S": str(TTL_DAYS * 86400),
+        }
     )
     app = agents.install(create_app(settings), with_ingest=False)
     app.finalize()
     app.conf.store = "memory://"
     app.flow_control.resume()
+
+    def key_partition(topic: str, key: bytes) -> TP:
+        """The producer's choice for tables written by key (no producer runs here)."""
+        return TP(topic, (murmur2(key) & 0x7FFFFFFF) % settings.partitions)
+
+    app.producer.key_partition = key_partition  # type: ignore[method-assign]
     yield app
 
 
@@ -33,10 +47,16 @@ def sent(mock: AsyncMock) -> list[dict[str, Any]]:
     return [orjson.loads(call.kwargs["value"]) for call in mock.call_args_list]
 
 
-def mention(article: str, source: str, stage: str) -> bytes:
+def mention(
+    article: str,
+    source: str,
+    stage: str,
+    event_id: str = "ev1",
+    published: str = "2026-01-20T08:00:00Z",
+) -> bytes:
     return encode(
         Mention(
-            event_id="ev1",
+            event_id=event_id,
             person_key="verdi",
             article_id=article,
             article_version="v",
@@ -52,8 +72,8 @@ def mention(article: str, source: str, stage: str) -> bytes:
             evidence="...",
             confidence=0.6,
             lang="it",
-            published="2026-01-20T08:00:00Z",
-            fetched_at="2026-01-20T08:05:00Z",
+            published=published,
+            fetched_at="2026-03-01T08:05:00Z",
             extractor_version="test",
         )
     )
@@ -77,6 +97,60 @@ async def test_dedupe_emits_one_event_per_move_and_versions_on_change(app: Merca
     assert all(call.kwargs["key"] == b"ev1" for call in events.call_args_list)
     (letter,) = sent(dlq)
     assert (letter["stage"], letter["reason"]) == ("dedupe", "not_json")
+
+
+# ev1, ev7 and ev11 share partition 1 of 4: one stream time.
+LATER = "2026-02-10T08:00:00Z"  # 21 days after the first mentions: past the TTL
+
+
+async def test_dedupe_expires_idle_events_on_stream_time(app: MercatoApp) -> None:
+    events = AsyncMock()
+    app.topics_.events.send = events  # type: ignore[method-assign]
+    async with app.agents["dedupe"].test_context() as ctx:
+        await ctx.put(mention("a1", "one.test", "talks"), key=b"ev1")
+        await ctx.put(mention("b1", "one.test", "talks", "ev7", LATER), key=b"ev7")
+        # A new event older than stream time minus the TTL is too late: dropped.
+        await ctx.put(mention("c1", "one.test", "talks", "ev11"), key=b"ev11")
+        # ev1 is over: its final version, then a new life for the key.
+        await ctx.put(mention("a2", "two.test", "agreed", "ev1", LATER), key=b"ev1")
+    assert [(v["event_id"], v["version"], v["stage"], v["expired"]) for v in sent(events)] == [
+        ("ev1", 1, "talks", False),
+        ("ev7", 1, "talks", False),
+        ("ev1", 2, "talks", True),
+        ("ev1", 1, "agreed", False),
+    ]
+    final = sent(events)[2]
+    assert final["updated_at"] == "2026-01-30T08:00:00Z"  # last_seen + TTL, not the wall clock
+    late = app.metrics.registry.get_sample_value(
+        "mercato_dedupe_mentions_total", {"outcome": "late"}
+    )
+    assert late == 1
+
+
+async def test_sweep_publishes_quiet_changes_and_expires(app: MercatoApp) -> None:
+    events = AsyncMock()
+    app.topics_.events.send = events  # type: ignore[method-assign]
+    sweep = app.events_sweep  # type: ignore[attr-defined]
+    table = app.events_table  # type: ignore[attr-defined]
+    async with app.agents["dedupe"].test_context() as ctx:
+        await ctx.put(mention("a1", "one.test", "talks"), key=b"ev1")
+        await ctx.put(mention("a9", "one.test", "talks"), key=b"ev1")  # quiet
+        assert len(events.call_args_list) == 1
+        await sweep({1})
+        await sweep({1})  # nothing left to publish
+        await ctx.put(mention("b1", "one.test", "talks", "ev7", LATER), key=b"ev7")
+        await sweep({0, 2, 3})  # not this worker's partition: nothing happens
+        assert b"ev1" in table
+        await sweep({1})
+    assert [
+        (v["event_id"], v["version"], v["mention_count"], v["expired"]) for v in sent(events)
+    ] == [
+        ("ev1", 1, 1, False),
+        ("ev1", 2, 2, False),
+        ("ev7", 1, 1, False),
+        ("ev1", 3, 2, True),
+    ]
+    assert b"ev1" not in table and b"ev7" in table
 
 
 async def test_tokenize_dead_letters_poison_and_passes_good_articles(app: MercatoApp) -> None:
