@@ -197,6 +197,54 @@ def feed_status_table(rows: list[dict[str, Any]]) -> str:
     )
 
 
+dlq_cli = typer.Typer(help="Dead letters (mercato.dlq): what a stage could not process, and why.")
+cli.add_typer(dlq_cli, name="dlq")
+StageOption = Annotated[
+    str | None, typer.Option(help="Only this stage (ingest, admit, tokenize, extract, dedupe).")
+]
+ReasonOption = Annotated[str | None, typer.Option(help="Only this reason (e.g. bad_record).")]
+
+
+@dlq_cli.command("list")
+def dlq_list(
+    stage: StageOption = None,
+    reason: ReasonOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON letter per line.")] = False,
+) -> None:
+    """Every dead letter, oldest first: when, stage, reason, where from, and the error."""
+    from pipeline.dlq import list_letters, matcher
+
+    letters = asyncio.run(list_letters(_cluster(), matcher(stage, reason)))
+    for letter in letters:
+        if as_json:
+            typer.echo(orjson.dumps(letter.asdict()).decode())
+            continue
+        origin = f"{letter.topic}[{letter.partition}]@{letter.offset}" if letter.topic else "-"
+        typer.echo(
+            f"{letter.failed_at}  {letter.stage:<8} {letter.reason:<16} {origin}  "
+            f"key={letter.key or '-'}  {letter.detail[:120]}"
+        )
+    if not as_json:
+        typer.echo(f"{len(letters)} dead letter(s)", err=True)
+
+
+@dlq_cli.command("replay")
+def dlq_replay(
+    stage: StageOption = None,
+    reason: ReasonOption = None,
+    dry_run: Annotated[bool, typer.Option(help="Count what would be sent back.")] = False,
+) -> None:
+    """Send dead letters back to the topic they came from, each once (after a fix)."""
+    from pipeline.dlq import matcher, replay_letters
+
+    count = asyncio.run(replay_letters(_cluster(), matcher(stage, reason), dry_run=dry_run))
+    verb = "would replay" if dry_run else "replayed"
+    typer.echo(
+        f"{verb} {count.replayed}; skipped {count.skipped} (filtered, or no source topic); "
+        f"unreadable {count.unreadable}"
+    )
+
+
 @cli.command("settings")
 def show_settings() -> None:
     """List every setting: environment variable, current value, meaning."""

@@ -36,6 +36,7 @@ def topic_specs(settings: Settings, changelogs: Iterable[str] = ()) -> list[Topi
         TopicSpec(settings.topic_dlq),
         TopicSpec(settings.topic_feeds, compacted=True),
         TopicSpec(settings.topic_polled),
+        TopicSpec(f"{settings.topic_dlq}.replayed", compacted=True),  # pipeline.dlq
     ]
     specs += [TopicSpec(name, compacted=True) for name in changelogs]
     return specs
