@@ -76,7 +76,7 @@ def create_app(settings: Settings, metrics: Metrics | None = None, **overrides: 
         )
     conf: dict[str, Any] = {
         "broker": broker_urls(settings.kafka_bootstrap_servers),
-        "store": "memory://",
+        "store": settings.table_store,
         "topic_partitions": settings.partitions,
         "topic_replication_factor": settings.replication_factor,
         "processing_guarantee": settings.processing_guarantee,

@@ -195,6 +195,12 @@ class Settings:
         "",
         "Local state (table caches). Empty: $XDG_DATA_HOME/mercato.",
     )
+    table_store: str = _setting(
+        "MERCATO_TABLE_STORE",
+        "memory://",
+        "Where a worker keeps table state: memory://, or rocksdb:// (on disk under "
+        "MERCATO_DATA_DIR, for large state; needs the rocksdb extra).",
+    )
     monitor_interval_s: float = _setting(
         "MERCATO_MONITOR_INTERVAL_S", 5.0, "How often consumer lag and table sizes are measured."
     )

@@ -73,12 +73,17 @@ def publish(server: Any, outlet: str, step: int) -> None:
     server.route(f"/{outlet}.xml", body=rss([(link, title, text, T0 + 3600 * step)]))
 
 
-@pytest.mark.parametrize("crash", [False, True], ids=["undisturbed", "killed-and-restarted"])
+@pytest.mark.parametrize(
+    ("crash", "store"),
+    [(False, "memory://"), (True, "memory://"), (True, "rocksdb://")],
+    ids=["undisturbed", "killed-and-restarted", "killed-and-restarted-rocksdb"],
+)
 def test_three_outlets_and_a_copy_make_one_event_with_the_expected_versions(
-    env: dict[str, str], tmp_path: Path, unique: str, crash: bool
+    env: dict[str, str], tmp_path: Path, unique: str, crash: bool, store: str
 ) -> None:
     env = {
         **env,
+        "MERCATO_TABLE_STORE": store,
         **FAST,
         "MERCATO_MONITOR_INTERVAL_S": "0.5",
         "MERCATO_EVENT_SWEEP_INTERVAL_S": "1",  # counts and copies are published by the sweep
