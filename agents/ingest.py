@@ -79,7 +79,7 @@ def install(app: MercatoApp) -> None:
 
     @app.agent(topics.polled, name="admit")
     async def admit(stream):  # type: ignore[no-untyped-def]
-        async for _, article in records(app, stream, RawArticle, "admit"):
+        async for event, article in records(app, stream, RawArticle, "admit"):
             # RawArticle keyed by article id, possibly seen through another feed
             key = article.id.encode()
             previous = articles.get(key)
@@ -94,7 +94,10 @@ def install(app: MercatoApp) -> None:
                 continue
             # Published (and acknowledged) before it is remembered: a crash in
             # between republishes, never loses.
-            await (await topics.raw.send(key=key, value=value))
+            # The polled message's timestamp carries over: poll time for live items,
+            # the original publish time for backfilled archives.
+            timestamp = event.message.timestamp
+            await (await topics.raw.send(key=key, value=value, timestamp=timestamp))
             articles[key] = article.version.encode()
             metrics.admitted.labels("new" if previous is None else "updated").inc()
             admitted_out.inc()

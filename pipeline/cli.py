@@ -197,6 +197,44 @@ def feed_status_table(rows: list[dict[str, Any]]) -> str:
     )
 
 
+@cli.command()
+def backfill(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Saved RSS/Atom files, directories of them, JSONL article files."),
+    ],
+) -> None:
+    """Load archives with their original publish times; running workers publish each once."""
+    from rich.progress import Progress
+
+    from pipeline.backfill import ArchiveError, archive_files, offer_archives
+    from pipeline.topics import ensure_topics
+
+    settings = _cluster()
+    try:
+        files = archive_files(paths)
+    except ArchiveError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    asyncio.run(ensure_topics(settings))
+    with Progress(transient=False) as progress:
+        task = progress.add_task("backfill", total=len(files))
+
+        def on_file(path: Path, count: int, error: str | None) -> None:
+            if error:
+                progress.console.print(f"[red]skipped[/red] {path}: {error}")
+            progress.update(task, advance=1, description=f"{path.name}: {count} articles")
+
+        offered, bad = asyncio.run(offer_archives(settings, files, on_file))
+    typer.echo(
+        f"{offered} articles offered from {len(files) - bad} files to {settings.topic_polled}; "
+        "running workers publish each new (id, version) once to "
+        f"{settings.topic_raw}" + (f"; {bad} files could not be read" if bad else "")
+    )
+    if bad:
+        raise typer.Exit(1)
+
+
 dlq_cli = typer.Typer(help="Dead letters (mercato.dlq): what a stage could not process, and why.")
 cli.add_typer(dlq_cli, name="dlq")
 StageOption = Annotated[
