@@ -235,6 +235,44 @@ def backfill(
         raise typer.Exit(1)
 
 
+@cli.command()
+def replay(
+    start: Annotated[
+        str, typer.Option("--from", help="ISO 8601 date or time (UTC unless an offset is given).")
+    ],
+    end: Annotated[str | None, typer.Option("--to", help="Stop before this time.")] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(help="Build events here, apart from the live ones, to compare side by side."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Count the articles in the window.")] = False,
+) -> None:
+    """Re-process retained raw articles from a time through extraction and dedupe."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
+
+    from pipeline.replay import Window, dumps, parse_time
+    from pipeline.replay import replay as run_replay
+    from pipeline.topics import TopicSpec, ensure_topics
+
+    settings = _cluster()
+    try:
+        window = Window(parse_time(start), parse_time(end) if end else None, target)
+    except ValueError as exc:
+        typer.echo(f"not an ISO 8601 time: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if target:
+        asyncio.run(ensure_topics(settings, [TopicSpec(target, compacted=True)]))
+    columns = (*Progress.get_default_columns()[:1], BarColumn(), TaskProgressColumn())
+    with Progress(*columns, TimeRemainingColumn(), transient=False) as progress:
+        task = progress.add_task("replay", total=None)
+
+        def show(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        result = asyncio.run(run_replay(settings, window, dry_run=dry_run, progress=show))
+    typer.echo(dumps(result))
+
+
 dlq_cli = typer.Typer(help="Dead letters (mercato.dlq): what a stage could not process, and why.")
 cli.add_typer(dlq_cli, name="dlq")
 StageOption = Annotated[
