@@ -1,6 +1,7 @@
 """Load archives of old articles, so history goes through the same pipeline as news.
 
-Saved RSS/Atom files (alone, or every feed file in a directory) and JSONL
+Saved RSS/Atom files (alone, or every feed file in a directory, with the
+OPML they were saved from to name their feeds) and JSONL
 articles (the `mercato extract` format: id, title, text, and optionally url,
 published, lang, source) become `RawArticle`s and are offered to
 `news.articles.polled` with their original publish time as the Kafka
@@ -20,7 +21,16 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaProducer
 
-from pipeline.feeds import article_id, canonical_url, digest, now_iso, parse_feed, source_of
+from pipeline.feeds import (
+    FeedListError,
+    article_id,
+    canonical_url,
+    digest,
+    load_feed_entries,
+    now_iso,
+    parse_feed,
+    source_of,
+)
 from pipeline.settings import Settings
 from schemas.codec import encode
 from schemas.records import RawArticle
@@ -32,10 +42,30 @@ class ArchiveError(ValueError):
     """An archive file cannot be read (the message names the file and line)."""
 
 
+def feeds_by_host(paths: list[Path]) -> dict[str, str]:
+    """Outlet host -> feed URL, from the OPML files among `paths` (a feed reader's export).
+
+    Saved feed files do not say where they were fetched from; with the OPML they
+    were saved from, each article is attributed to its outlet's feed URL.
+    """
+    hosts: dict[str, str] = {}
+    for path in paths:
+        if path.suffix.lower() == ".opml":
+            try:
+                urls = load_feed_entries(path)
+            except FeedListError as exc:
+                raise ArchiveError(str(exc)) from exc
+            for url in urls:
+                hosts.setdefault(source_of(url), url)
+    return hosts
+
+
 def archive_files(paths: list[Path]) -> list[Path]:
     """The files to load: given files, and the feed and JSONL files inside given directories."""
     files: list[Path] = []
     for path in paths:
+        if path.suffix.lower() == ".opml":
+            continue  # see feeds_by_host
         if path.is_dir():
             files += sorted(p for p in path.rglob("*") if p.suffix in (*FEED_SUFFIXES, ".jsonl"))
         elif path.is_file():
@@ -45,15 +75,18 @@ def archive_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def read_archive(path: Path) -> Iterator[RawArticle]:
-    """The articles of one archive file."""
+def read_archive(path: Path, feeds: dict[str, str] | None = None) -> Iterator[RawArticle]:
+    """The articles of one archive file; `feeds` (from `feeds_by_host`) names their feeds."""
     if path.suffix == ".jsonl":
         yield from _jsonl(path)
         return
     parsed = parse_feed(path.read_bytes(), path.resolve().as_uri(), {}, now_iso())
     if parsed.error:
         raise ArchiveError(f"{path}: {parsed.error}")
-    yield from parsed.articles
+    for article in parsed.articles:
+        if feeds and article.source in feeds:
+            article.feed = feeds[article.source]
+        yield article
 
 
 def _jsonl(path: Path) -> Iterator[RawArticle]:
@@ -95,7 +128,10 @@ def timestamp_ms(article: RawArticle) -> int | None:
 
 
 async def offer_archives(
-    settings: Settings, files: list[Path], on_file: Callable[[Path, int, str | None], None]
+    settings: Settings,
+    files: list[Path],
+    on_file: Callable[[Path, int, str | None], None],
+    feeds: dict[str, str] | None = None,
 ) -> tuple[int, int]:
     """Offer every article of `files` to the polled topic; returns (articles, bad files).
 
@@ -112,7 +148,7 @@ async def offer_archives(
         for path in files:
             count, error = 0, None
             try:
-                for article in read_archive(path):
+                for article in read_archive(path, feeds):
                     await producer.send(
                         settings.topic_polled,
                         encode(article),

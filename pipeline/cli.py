@@ -201,18 +201,21 @@ def feed_status_table(rows: list[dict[str, Any]]) -> str:
 def backfill(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Saved RSS/Atom files, directories of them, JSONL article files."),
+        typer.Argument(
+            help="Saved RSS/Atom files or directories of them (with the OPML that lists "
+            "their feeds), JSONL article files."
+        ),
     ],
 ) -> None:
     """Load archives with their original publish times; running workers publish each once."""
     from rich.progress import Progress
 
-    from pipeline.backfill import ArchiveError, archive_files, offer_archives
+    from pipeline.backfill import ArchiveError, archive_files, feeds_by_host, offer_archives
     from pipeline.topics import ensure_topics
 
     settings = _cluster()
     try:
-        files = archive_files(paths)
+        files, feeds = archive_files(paths), feeds_by_host(paths)
     except ArchiveError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
@@ -225,7 +228,7 @@ def backfill(
                 progress.console.print(f"[red]skipped[/red] {path}: {error}")
             progress.update(task, advance=1, description=f"{path.name}: {count} articles")
 
-        offered, bad = asyncio.run(offer_archives(settings, files, on_file))
+        offered, bad = asyncio.run(offer_archives(settings, files, on_file, feeds))
     typer.echo(
         f"{offered} articles offered from {len(files) - bad} files to {settings.topic_polled}; "
         "running workers publish each new (id, version) once to "

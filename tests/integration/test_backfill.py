@@ -37,12 +37,18 @@ def test_backfill_keeps_publish_times_and_publishes_each_article_once(
     devset = (DATA / "devset" / "articles.jsonl").read_text().splitlines()[:5]
     (archive / "articles.jsonl").write_text("\n".join(devset) + "\n")
     (archive / "transfers_en.atom").write_bytes((DATA / "feeds" / "transfers_en.atom").read_bytes())
+    (tmp_path / "saved-from.opml").write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body>'
+        '<outline text="Transfer desk" xmlUrl="https://transfer-desk.test/feed.atom"/>'
+        "</body></opml>"
+    )
     expected = 5 + (DATA / "feeds" / "transfers_en.atom").read_text().count("<entry>")
     port = env["MERCATO_METRICS_PORT"]
     with feed_server() as server:
         feeds = feed_list(tmp_path, [server.route("/empty.xml", body=rss([]))])
         with mercato_run(env, feeds, tmp_path / "worker.log"):
-            assert f"{expected} articles offered from 2 files" in backfill(env, archive)
+            loaded = backfill(env, tmp_path / "saved-from.opml", archive)
+            assert f"{expected} articles offered from 2 files" in loaded
             wait_for(lambda: len(read_raw(env)) >= expected, 60, "the backfilled articles")
             assert f"{expected} articles offered" in backfill(env, archive)  # again
             wait_for(
@@ -56,6 +62,9 @@ def test_backfill_keeps_publish_times_and_publishes_each_article_once(
     raw = read_raw(env)
     assert len(raw) == expected
     by_title = {orjson.loads(value)["title"]: (timestamp, value) for timestamp, value in raw}
+    # Articles of the saved feed are attributed to the feed the OPML lists for their outlet.
+    feeds = {orjson.loads(value)["feed"] for _, value in raw}
+    assert "https://transfer-desk.test/feed.atom" in feeds
     for line in devset:
         article = orjson.loads(line)
         timestamp, value = by_title[article["title"]]
