@@ -17,9 +17,10 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Generic, Literal, TypeVar
+from operator import itemgetter
+from typing import Generic, Literal, NamedTuple, TypeVar
 
-from nlp.cues import CueSet, CueTable, Lexicon, lexicon
+from nlp.cues import Cue, CueSet, CueTable, Lexicon, lexicon
 from nlp.fees import GBP_TO_EUR, USD_TO_EUR, Fee, find_fees
 from nlp.gazetteer import ClubMatch, Gazetteer, default_gazetteer
 from nlp.language import is_supported
@@ -48,6 +49,7 @@ _PROGRESS = {stage: index for index, stage in enumerate(STAGES[:6])}
 _BEFORE = 70
 _AFTER = 60
 _COORDINATION = frozenset([" and ", " e ", " ed ", ", ", " or ", " o "])
+_APPOSITION = (",", "", ", il", ", l'")  # between a name and a role word after it
 _STRONG_GAP = 28  # characters between a person and "alla Juventus" for a direct link
 
 
@@ -59,8 +61,7 @@ class ExtractorSettings:
     usd_to_eur: float = USD_TO_EUR
 
 
-@dataclass(frozen=True, slots=True)
-class _Club:
+class _Club(NamedTuple):  # a named tuple: several per article, quick to build
     start: int
     end: int
     club_id: str
@@ -183,16 +184,17 @@ class _Run:
 
     def _subject_club(self) -> str | None:
         """The club the article is about: most mentioned, title and nicknames weigh more."""
-        scores: Counter[str] = Counter()
+        scores: dict[str, int] = {}
         for club in self.clubs:
             # Integer weights: nicknames and the title say whose side the writer is on.
             weight = 3 if club.kind in ("nickname", "city") else 2
             if club.start < self.title_end:
                 weight *= 3
-            scores[club.club_id] += weight
+            scores[club.club_id] = scores.get(club.club_id, 0) + weight
         if not scores:
             return None
-        (best, top), *rest = [*scores.most_common(2), ("", 0.0)]
+        # The two highest, ties in order of first mention (as Counter.most_common(2)).
+        (best, top), *rest = [*_highest(scores, 2), ("", 0.0)]
         return best if top > rest[0][1] or top >= 4 else None
 
     def _datelines(self) -> list[tuple[int, str]]:
@@ -214,24 +216,23 @@ class _Run:
     # --- people ----------------------------------------------------------------
 
     def _roles(self) -> dict[int, Role]:
-        votes: dict[int, Counter[Role]] = defaultdict(Counter)
+        votes: dict[int, dict[Role, int]] = defaultdict(dict)
+        role_cues, folded = self.role_cues, self.folded
         for mention in self.people.mentions:
             window_start = max(self._sentence_of(mention.start)[0], mention.start - 40)
-            before = self.role_cues.within(window_start, mention.start)
-            after = self.role_cues.within(mention.end, min(len(self.text), mention.end + 40))
-            for cue in before[-1:] + [
-                c
-                for c in after[:1]
-                if self.text[mention.end : c.start].strip(" ") in (",", "", ", il", ", l'")
-            ]:
-                if cue.label in ("player", "coach", "executive"):
-                    votes[mention.person][cue.label] += 1  # type: ignore[index]
-            tail = self.folded[mention.end : mention.end + 40]
-            if "classe " in self.folded[window_start : mention.start] or tail.startswith(
-                (", classe", " classe")
+            # The role word right before the name, and one right after it ("X, il tecnico").
+            cues = [role_cues.last(window_start, mention.start)]
+            after = role_cues.first(mention.end, min(len(self.text), mention.end + 40))
+            if after is not None and self.text[mention.end : after.start].strip(" ") in _APPOSITION:
+                cues.append(after)
+            for cue in cues:
+                if cue is not None and cue.label in ("player", "coach", "executive"):
+                    _vote(votes[mention.person], cue.label)  # type: ignore[arg-type]
+            if folded.find("classe ", window_start, mention.start) >= 0 or folded.startswith(
+                (", classe", " classe"), mention.end
             ):
-                votes[mention.person]["player"] += 1
-        return {person: counter.most_common(1)[0][0] for person, counter in votes.items()}
+                _vote(votes[mention.person], "player")
+        return {person: _highest(counts, 1)[0][0] for person, counts in votes.items()}
 
     def _sentence_of(self, position: int) -> tuple[int, int]:
         index = bisect_right(self.sentence_starts, position) - 1
@@ -247,14 +248,17 @@ class _Run:
         candidates: list[_Candidate] = []
         mentions_by_sentence: dict[int, list[NameMention]] = defaultdict(list)
         clubs_by_sentence: dict[int, list[_Club]] = defaultdict(list)
-        bounds = [s for s, _ in self.sentences]
+        bounds = self.sentence_starts
         for mention in self.people.mentions:
             mentions_by_sentence[_index_of(bounds, mention.start)].append(mention)
         for club in self.clubs:
             clubs_by_sentence[_index_of(bounds, club.start)].append(club)
         # Pass 1: affiliations ("X del Torino") and bystanders across the article.
+        # A club's side only matters in a sentence that names a person.
         sides_by_sentence: dict[int, list[tuple[_Club, Side]]] = {}
         for index, (start, end) in enumerate(self.sentences):
+            if not mentions_by_sentence[index]:
+                continue
             sides = [(club, self._side(club, start, end)) for club in clubs_by_sentence[index]]
             sides_by_sentence[index] = sides
             for club, side in sides:
@@ -277,29 +281,31 @@ class _Run:
     def _side(self, club: _Club, sent_start: int, sent_end: int) -> Side:
         p = self.pats
         before = self.folded[max(sent_start, club.start - _BEFORE) : club.start]
+        back = before[::-1]  # what `TailPattern`s are matched on
         after = self.folded[club.end : min(sent_end, club.end + _AFTER)]
-        if p.former_before.search(before):
+        if p.former_before.search_reversed(back):
             return "none"
         clause_start = _last_break(p, before)
         if clause_start is not None and p.stale_clause.search(before[clause_start:]):
             return "none"
-        if p.genitive_before.search(before) and self._person_right_before(club.start, sent_start):
+        genitive = p.genitive_before.search_reversed(back)
+        if genitive and self._person_right_before(club.start, sent_start):
             return "owner"  # "Bonifazi del Torino"
-        if p.buyer_before.search(before):
+        if p.buyer_before.search_reversed(back):
             return "buyer"
-        if p.counterpart_before.search(before):
+        if p.counterpart_before.search_reversed(back):
             return "counterpart"
         if p.buyer_after.search(after):
             return "buyer"
-        if p.owner_before.search(before) or p.owner_after.search(after):
+        if p.owner_before.search_reversed(back) or p.owner_after.search(after):
             return "owner"
-        if p.from_before.search(before):
+        if p.from_before.search_reversed(back):
             return "from"
         if club.kind == "city":
-            return "to" if p.city_to_before.search(before) else "none"
-        if p.to_before.search(before):
+            return "to" if p.city_to_before.search_reversed(back) else "none"
+        if p.to_before.search_reversed(back):
             return "to"
-        if p.genitive_before.search(before):
+        if genitive:
             return "owner" if self._person_right_before(club.start, sent_start) else "none"
         if p.subject_verb_after.search(after) and not before.rstrip().endswith(
             ("di", "a", "da", "in", "con", "su", "per", "of", "to", "from", "with", "at", "by")
@@ -322,13 +328,17 @@ class _Run:
 
     def _is_bystander(self, mention: NameMention, sent_start: int, sent_end: int) -> bool:
         p = self.pats
-        before = self.folded[max(sent_start, mention.start - 45) : mention.start]
-        after = self.folded[mention.end : min(sent_end, mention.end + 40)]
-        if p.deal_for_before.search(before):
+        back = self.folded[max(sent_start, mention.start - 45) : mention.start][::-1]
+        if p.deal_for_before.search_reversed(back):
             return False  # "l'intesa per Sequeira"
-        if p.mover_before.search(before) and not p.bystander_before.search(before[-14:]):
+        if p.mover_before.search_reversed(back) and not p.bystander_before.search_reversed(
+            back[:14]  # the last 14 characters before the mention
+        ):
             return False
-        return bool(p.bystander_before.search(before) or p.bystander_after.search(after))
+        if p.bystander_before.search_reversed(back):
+            return True
+        after = self.folded[mention.end : min(sent_end, mention.end + 40)]
+        return p.bystander_after.search(after) is not None
 
     def _sentence_events(
         self,
@@ -366,10 +376,17 @@ class _Run:
         shared_from = [c.club_id for c, s in sides if s in ("from", "subject_seller")]
         shared_to = [c.club_id for c, s in sides if s in ("buyer", "subject_buyer")]
         counterparts = [c.club_id for c, s in sides if s == "counterpart"]
+        kind_here = _kind_from(kind_cues)
+        is_extension = any(c.label == "extension" for c in kind_cues)
+        coach_context = self.coach_context.any(start, end)
         out: list[_Candidate] = []
         for mention in movers:
             quoted = _inside(self.quotes, mention.start)
-            usable = [(c, s) for c, s in sides if _inside(self.quotes, c.start) == quoted]
+            usable = (
+                [(c, s) for c, s in sides if _inside(self.quotes, c.start) == quoted]
+                if self.quotes
+                else sides
+            )
             if quoted and not usable:
                 continue
             own_from, own_to, strong = self._own_clubs(mention, movers, usable, start)
@@ -401,16 +418,11 @@ class _Run:
                 and subject not in (from_club, self.affiliation.get(mention.person))
             ):
                 to_club, implicit_to = subject, True
-            is_extension = any(c.label == "extension" for c in kind_cues)
             if to_club is not None and to_club == from_club and not is_extension:
                 continue
-            kind = _kind_from(kind_cues)
+            kind = kind_here
             role = self.roles.get(mention.person, "player")
-            if (
-                role == "player"
-                and self.coach_context.any(start, end)
-                and self._coach_like(mention)
-            ):
+            if role == "player" and coach_context and self._coach_like(mention):
                 role = "coach"
             if kind == "extension":
                 to_club = to_club or from_club or self.affiliation.get(mention.person) or subject
@@ -582,8 +594,10 @@ class _Run:
         kinds = [c.kind for c in same if c.kind != "unknown"]
         kind: Kind = min(kinds, key=_KIND_PRIORITY.index) if kinds else "unknown"
         fee = next((c.fee_eur for c in same if c.fee_eur is not None), None)
-        roles = Counter(c.role for c in same)
-        role: Role = "coach" if roles["coach"] else "executive" if roles["executive"] else "player"
+        roles = {c.role for c in same}
+        role: Role = (
+            "coach" if "coach" in roles else "executive" if "executive" in roles else "player"
+        )
         if (
             kind == "unknown"
             and destination
@@ -674,16 +688,33 @@ class _Positions(Generic[T]):
         index = bisect_left(self.starts, start)
         return index < len(self.starts) and self.starts[index] < end
 
+    def first(self, start: int, end: int) -> T | None:
+        """The first item starting in [start, end), if any."""
+        index = bisect_left(self.starts, start)
+        return self.items[index] if index < len(self.starts) and self.starts[index] < end else None
+
+    def last(self, start: int, end: int) -> T | None:
+        """The last item starting in [start, end), if any."""
+        index = bisect_left(self.starts, end) - 1
+        return self.items[index] if index >= 0 and self.starts[index] >= start else None
+
+
+def _vote(counts: dict[Role, int], role: Role) -> None:
+    counts[role] = counts.get(role, 0) + 1
+
+
+K = TypeVar("K")
+
+
+def _highest(counts: dict[K, int], n: int) -> list[tuple[K, int]]:
+    """The `n` highest counts, ties in insertion order: `Counter.most_common(n)`, for a
+    plain dict (several of these per article; a Counter costs more to build)."""
+    return sorted(counts.items(), key=itemgetter(1), reverse=True)[:n]
+
 
 def _index_of(bounds: list[int], position: int) -> int:
-    low, high = 0, len(bounds) - 1
-    while low < high:
-        middle = (low + high + 1) // 2
-        if bounds[middle] <= position:
-            low = middle
-        else:
-            high = middle - 1
-    return low
+    """Index of the last bound at or before `position` (0 if none is)."""
+    return max(0, bisect_right(bounds, position) - 1)
 
 
 def _last_break(p: LanguagePatterns, before: str) -> int | None:
@@ -693,8 +724,10 @@ def _last_break(p: LanguagePatterns, before: str) -> int | None:
     return last
 
 
-def _stage_from(cues: Sequence[object], official_default: bool) -> Stage:
-    labels = {getattr(cue, "label", "") for cue in cues}
+def _stage_from(cues: Sequence[Cue], official_default: bool) -> Stage:
+    if not cues:  # most sentences
+        return "official" if official_default else "rumour"
+    labels = {cue.label for cue in cues}
     if "denied" in labels:
         return "denied"
     if "collapsed" in labels:
@@ -705,8 +738,10 @@ def _stage_from(cues: Sequence[object], official_default: bool) -> Stage:
     return "official" if official_default else "rumour"
 
 
-def _kind_from(cues: Sequence[object]) -> Kind:
-    labels = {getattr(cue, "label", "") for cue in cues}
+def _kind_from(cues: Sequence[Cue]) -> Kind:
+    if not cues:  # most sentences
+        return "unknown"
+    labels = {cue.label for cue in cues}
     for kind in _KIND_PRIORITY:
         if kind in labels:
             if kind == "loan_with_obligation" and not labels & {"loan", "loan_with_option"}:
@@ -725,7 +760,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:
-    return any(start < position < end for start, end in spans)
+    return bool(spans) and any(start < position < end for start, end in spans)
 
 
 __all__ = ["Extractor", "ExtractorSettings"]

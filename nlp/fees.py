@@ -9,6 +9,7 @@ target) from the words around it, because only a fee belongs on an event.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -65,6 +66,11 @@ _AMOUNT = re.compile(
     r"|(?P<num4>\d{1,3}(?:[.,]\d{3}){2,})\s?(?P<cur4>euros?|€))" + _CUR_AFTER,
     re.IGNORECASE,
 )
+# Where an amount may start: a digit or currency sign with no word, "." or "," before
+# it; `_amounts` tries `_AMOUNT` only there, which is `_AMOUNT.finditer` at a third
+# of the cost. The first class (ASCII digits, signs, anything non-ASCII) is cheap to
+# test at every character; the lookbehinds then keep digits and signs that open a word.
+_AMOUNT_START = re.compile(r"[0-9€£$\x80-\U0010ffff](?<=[\d€£$])(?<![\w.,].)")
 _BONUS_TAIL = re.compile(
     r"\s*(?:\+|più|piu|plus|and|e|with|con)\s*(?:up to\s+|fino a\s+)?(?:[€£$]\s?)?"
     r"(?:" + _NUMBER + r")\s?(?:" + _SYMBOL_MULT + r")?\s*(?:di\s+|in\s+|of\s+)?"
@@ -113,6 +119,33 @@ _CONTEXT_AFTER: list[tuple[FeeKind, re.Pattern[str]]] = [
     ("clause", re.compile(r"^\W*(?:di )?(?:clausola|release clause)", re.I)),
     ("target", re.compile(r"^\W*(?:budget|da investire|to spend|war chest)", re.I)),
 ]
+
+
+class _AnyOf:
+    """Whether any of several case-insensitive patterns occurs in a short window.
+
+    Most amounts have no such context, and one search settles them as plain
+    fees. On ASCII text (most windows), case-insensitive matching of these
+    lowercase patterns is plain matching of the lowercased text, which the regex
+    engine does several times faster.
+    """
+
+    def __init__(self, patterns: list[tuple[FeeKind, re.Pattern[str]]]) -> None:
+        source = "|".join(f"(?:{pattern.pattern})" for _, pattern in patterns)
+        if re.search("[A-Z]", re.sub(r"\\.", "", source)):
+            raise ValueError("context patterns are written in lowercase")
+        self._ignorecase = re.compile(source, re.I)
+        self._lowercase = re.compile(source)
+
+    def search(self, window: str) -> bool:
+        """Whether one of the patterns occurs in `window`."""
+        if window.isascii():
+            return self._lowercase.search(window.lower()) is not None
+        return self._ignorecase.search(window) is not None
+
+
+_ANY_CONTEXT_BEFORE = _AnyOf(_CONTEXT_BEFORE)
+_ANY_CONTEXT_AFTER = _AnyOf(_CONTEXT_AFTER)
 _BEFORE_WINDOW = 45
 _AFTER_WINDOW = 30
 
@@ -135,17 +168,34 @@ def _to_float(number: str) -> float:
     return float(number.replace(",", "."))
 
 
+_CLAUSE_END = re.compile(r"[;.!?]")
+
+
+def _amounts(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_AMOUNT.finditer(text)`, found faster (see `_AMOUNT_START`)."""
+    position = 0
+    while (candidate := _AMOUNT_START.search(text, position)) is not None:
+        match = _AMOUNT.match(text, candidate.start())
+        if match is None:
+            position = candidate.start() + 1
+        else:
+            yield match
+            position = match.end()
+
+
 def _classify(text: str, start: int, end: int) -> FeeKind:
     before = text[max(0, start - _BEFORE_WINDOW) : start]
     # Only look back within the clause: a comma or stop resets the context.
-    before = re.split(r"[;.!?]", before)[-1]
+    before = _CLAUSE_END.split(before)[-1]
     after = text[end : end + _AFTER_WINDOW]
-    for kind, pattern in _CONTEXT_AFTER:
-        if pattern.search(after):
-            return kind
-    for kind, pattern in _CONTEXT_BEFORE:
-        if pattern.search(before):
-            return kind
+    if _ANY_CONTEXT_AFTER.search(after):
+        for kind, pattern in _CONTEXT_AFTER:
+            if pattern.search(after):
+                return kind
+    if _ANY_CONTEXT_BEFORE.search(before):
+        for kind, pattern in _CONTEXT_BEFORE:
+            if pattern.search(before):
+                return kind
     return "fee"
 
 
@@ -159,7 +209,7 @@ def find_fees(
     rates = {"EUR": 1.0, "GBP": gbp_to_eur, "USD": usd_to_eur}
     fees: list[Fee] = []
     consumed = 0
-    for match in _AMOUNT.finditer(text):
+    for match in _amounts(text):
         if match.start() < consumed:
             continue  # inside the bonus tail of the previous amount
         groups = match.groupdict()

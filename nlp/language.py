@@ -85,10 +85,9 @@ _DECISIVE = 6
 
 
 def _by_markers(sample: str) -> str | None:
-    italian = english = 0
-    for word in _MARKER_WORD.findall(sample.lower()):
-        italian += word in _ITALIAN_MARKERS
-        english += word in _ENGLISH_MARKERS
+    words = _MARKER_WORD.findall(sample.lower())
+    italian = sum(map(_ITALIAN_MARKERS.__contains__, words))
+    english = sum(map(_ENGLISH_MARKERS.__contains__, words))
     if italian >= _DECISIVE and english <= 1:
         return "it"
     if english >= _DECISIVE and italian <= 1:
@@ -99,8 +98,8 @@ def _by_markers(sample: str) -> str | None:
 def detect_language(text: str) -> str:
     """ISO 639-1 code of `text`, or "und" when there is too little to tell."""
     sample = text[:SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample[:200]) < _MIN_LETTERS and not any(
-        ch.isalpha() for ch in sample[200:]
+    if sum(map(str.isalpha, sample[:200])) < _MIN_LETTERS and not any(
+        map(str.isalpha, sample[200:])
     ):
         return UNDETERMINED
     quick = _by_markers(sample)

@@ -78,7 +78,9 @@ _QUOTES: dict[int, str] = str.maketrans(
     }
 )
 _SPECIAL_MAP = {chr(code): value for code, value in _QUOTES.items() if code > 0x7F}
-_SPECIAL_TABLE: dict[int, str] = str.maketrans(_SPECIAL_MAP)
+# Substituting just these characters is ten times faster than `str.translate` with
+# a dict, which looks up every character of the text.
+_SPECIAL = re.compile("[" + "".join(re.escape(char) for char in sorted(_SPECIAL_MAP)) + "]")
 
 
 _SPACES = re.compile(r"[ \f\v]+")
@@ -113,7 +115,7 @@ class _TextCollector(HTMLParser):
 
 def strip_html(text: str) -> str:
     """Return the visible text of an HTML fragment (plain text passes through)."""
-    if not _LOOKS_LIKE_HTML.search(text):
+    if ("<" not in text and "&" not in text) or not _LOOKS_LIKE_HTML.search(text):
         return text
     collector = _TextCollector()
     collector.feed(text)
@@ -122,16 +124,28 @@ def strip_html(text: str) -> str:
     return html.unescape("".join(collector.parts))
 
 
+def _special(match: re.Match[str]) -> str:
+    return _SPECIAL_MAP[match.group()]
+
+
 def normalize_text(text: str) -> str:
-    """HTML-free, NFC, ASCII quotes, single spaces, at most one blank line."""
+    """HTML-free, NFC, ASCII quotes, single spaces, at most one blank line.
+
+    Each substitution runs only when a quick `in` test says it has something
+    to change: most text has single spaces and no stray blank lines.
+    """
     text = strip_html(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if not text.isascii():
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
-        text = text.translate(_SPECIAL_TABLE)
-    text = _SPACES.sub(" ", text)
-    text = _SPACE_AROUND_NEWLINE.sub("\n", text)
-    return _MANY_NEWLINES.sub("\n\n", text).strip()
+        text = _SPECIAL.sub(_special, text)
+    if "  " in text or "\f" in text or "\v" in text:
+        text = _SPACES.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _SPACE_AROUND_NEWLINE.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _MANY_NEWLINES.sub("\n\n", text)
+    return text.strip()
 
 
 def join_title_body(title: str, body: str) -> str:

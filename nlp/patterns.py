@@ -4,8 +4,9 @@ They decide which side of a move a club is on ("dal Torino" = origin, "alla
 Juventus" = destination, "l'interessamento del Bologna" = buyer) and whether
 a named person is the one moving or a bystander (a quoted director, the coach
 whose squad it is, an agent). All run on accent-folded lowercase text.
-Patterns ending in `$` are matched against the text just before a mention;
-patterns starting with `^` against the text just after it.
+Patterns ending in `$` are matched against the text just before a mention
+(as `TailPattern`s, backwards: see nlp.tailpattern); patterns starting with
+`^` against the text just after it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, get_origin, get_type_hints
+
+from nlp.tailpattern import TailPattern
 
 _ART_IT = r"(?:il|lo|la|l'|i|gli|le)\s*"
 
@@ -27,28 +31,31 @@ def _words(words: str) -> str:
     return "|".join(re.escape(w) for w in sorted(words.split("|"), key=len, reverse=True))
 
 
+_NEVER = TailPattern(r"(?!x)x")
+
+
 @dataclass(frozen=True, slots=True)
 class LanguagePatterns:
     """Compiled patterns for one language (see module docstring)."""
 
     # Club slots, tested on the text before a club.
-    buyer_before: re.Pattern[str]
-    from_before: re.Pattern[str]
-    to_before: re.Pattern[str]
-    owner_before: re.Pattern[str]
-    genitive_before: re.Pattern[str]
-    counterpart_before: re.Pattern[str]
-    former_before: re.Pattern[str]
-    city_to_before: re.Pattern[str]
+    buyer_before: TailPattern
+    from_before: TailPattern
+    to_before: TailPattern
+    owner_before: TailPattern
+    genitive_before: TailPattern
+    counterpart_before: TailPattern
+    former_before: TailPattern
+    city_to_before: TailPattern
     # Tested on the text after a club.
     owner_after: re.Pattern[str]
     buyer_after: re.Pattern[str]
     subject_verb_after: re.Pattern[str]
     seller_verb_after: re.Pattern[str]
     # Person mentions.
-    bystander_before: re.Pattern[str]
+    bystander_before: TailPattern
     bystander_after: re.Pattern[str]
-    mover_before: re.Pattern[str]
+    mover_before: TailPattern
     # Sentence-level cues.
     outgoing: tuple[str, ...]
     stale_clause: re.Pattern[str]
@@ -61,7 +68,7 @@ class LanguagePatterns:
     # Match reports ("went ahead in the 14th minute"): no implicit buyer there.
     match_action: tuple[str, ...] = ()
     # A deal noun then "per"/"for" right before a person: the one being bought.
-    deal_for_before: re.Pattern[str] = re.compile(r"(?!x)x")
+    deal_for_before: TailPattern = _NEVER
 
 
 _BUYER_NOUNS_IT = _words(
@@ -82,6 +89,21 @@ _ROLE_WORDS_EN = _words(
 )
 
 
+def _compile(**sources: str) -> LanguagePatterns:
+    """A language's patterns from their sources, each built as its field's type says
+    (the `_before` ones as `TailPattern`s, the sentence-level cue lists as phrases)."""
+    types = get_type_hints(LanguagePatterns)
+    built: dict[str, Any] = {}
+    for name, source in sources.items():
+        if types[name] is TailPattern:
+            built[name] = TailPattern(source)
+        elif get_origin(types[name]) is tuple:
+            built[name] = _phrases(source)
+        else:
+            built[name] = re.compile(source)
+    return LanguagePatterns(**built)
+
+
 @cache
 def patterns_for(lang: str) -> LanguagePatterns | None:
     """Compiled patterns for `lang` ("it" or "en"), else None."""
@@ -93,10 +115,9 @@ def patterns_for(lang: str) -> LanguagePatterns | None:
 
 
 def _italian() -> LanguagePatterns:
-    c = re.compile
     gen = r"(?:del|dello|della|dell'|dei|degli|delle|di)\s*$"
-    return LanguagePatterns(
-        buyer_before=c(
+    return _compile(
+        buyer_before=(
             r"(?:\b(?:" + _BUYER_NOUNS_IT + r")(?:\s+\w+){0,3}\s+" + gen + r")"
             r"|\b(?:piace|piacciono|piaceva|interessa|interessano|serve|servirebbe|gradito|"
             r"vicino|vicinissimo|vicina|promesso|destinato|ad un passo|a un passo|un passo|"
@@ -104,7 +125,7 @@ def _italian() -> LanguagePatterns:
             r"in orbita)\s+(?:anche\s+)?(?:al|alla|allo|all'|ai|agli|alle|a)\s*$"
             r"|\b(?:per|dal|dalla|dall'|da)\s+(?:parte\s+)?(?:del|della|dello|dell')\s*$"
         ),
-        from_before=c(
+        from_before=(
             r"(?:\b(?:lascia|lasciare|lascera|lasciato|lasciando|saluta|salutare|salutato|"
             r"saluterebbe|liberato|liberarsi|svincolato|svincolarsi)\s+" + _ART_IT + r"$"
             r"|\b(?:addio|arrivederci)\s+(?:al|alla|allo|all'|ai)\s*$"
@@ -114,7 +135,7 @@ def _italian() -> LanguagePatterns:
             r"(?:dal|dalla|dallo|dall'|dai|dagli|da)\s*$"
             r"|(?:^|[\s,(])(?:dal|dalla|dallo|dall'|dai|dagli)\s*$)"
         ),
-        to_before=c(
+        to_before=(
             r"(?:\b(?:passa|passare|passato|passaggio|approda|approdare|approdato|approdo|"
             r"trasferisce|trasferirsi|trasferito|trasferimento|arriva|arrivare|arrivo|arrivato|"
             r"vola|volare|ritorno|torna|tornare|tornato|rientro|rientra|cessione|ceduto|ceduta|"
@@ -128,7 +149,7 @@ def _italian() -> LanguagePatterns:
             r"|\bin direzione\s+(?:\w+\s+)?$"
             r"|\b(?:al|alla|allo|all'|ai|agli)\s*$)"
         ),
-        owner_before=c(
+        owner_before=(
             r"(?:\b(?:di proprieta|in forza|cartellino|capitano|bandiera|guida|panchina|"
             r"allenatore|tecnico|mister|giocatore|calciatore|difensore|attaccante|centrocampista|"
             r"portiere|terzino|esterno|centrale|trequartista|regista|mediano|punta|centravanti|"
@@ -142,28 +163,28 @@ def _italian() -> LanguagePatterns:
             r"|\b(?:in forza|in prestito)\s+(?:al|alla|allo|all'|ai)\s*$"
             r"|\b(?:contratto|legato|vincolato)\s+(?:\w+\s+){0,2}(?:con)\s+" + _ART_IT + r"$)"
         ),
-        genitive_before=c(r"\b" + gen),
-        counterpart_before=c(
+        genitive_before=r"\b" + gen,
+        counterpart_before=(
             r"\b(?:contatti|contatto|trattativa|trattative|accordo|intesa|incontro|incontri|"
             r"colloqui|colloquio|dialogo|summit|vertice|affare|trattare|trattando|tratta|negozia|"
             r"negoziato|negoziazione|distanza|base|scambio|distanze|telefonata|discorsi|"
             r"filo diretto|fumata bianca|fumata nera)"
             r"(?:\s+\w+){0,4}\s+(?:con|col)\s*" + _ART_IT.replace(r"\s*", "") + r"?\s*$"
         ),
-        former_before=c(
+        former_before=(
             r"\b(?:ex|l'ex|gia|passato|trascorsi|cresciuto|cresciuta|vivaio|"
             r"giovanili|primavera|contro|sfida|derby|battuto|battere|vittoria|"
             r"sconfitta|pareggio|partita|gara|match|segnato|gol)\s+"
             r"(?:\w+\s+){0,1}(?:(?:del|della|dell'|al|alla|all'|il|la|l'|col|con il|"
             r"contro il|contro la|nel|nella|nell')\s*)?$"
         ),
-        city_to_before=c(r"(?:^|\s)(?:a|ad|in)\s+$"),
-        owner_after=c(r"(?!x)x"),
-        buyer_after=c(
+        city_to_before=r"(?:^|\s)(?:a|ad|in)\s+$",
+        owner_after=r"(?!x)x",
+        buyer_after=(
             r"^\s+(?:su|per|punta|pensa|vuole|fa sul serio|ci prova|insiste|"
             r"accelera|tenta|tratta|cerca)\b"
         ),
-        subject_verb_after=c(
+        subject_verb_after=(
             r"^\s*(?:,\s*)?(?:che\s+)?(?:ha|hanno|sta|stanno|e|punta|puntano|vuole|vogliono|"
             r"pensa|pensano|segue|seguono|cede|cedera|vende|ci prova|ci pensa|avrebbe|"
             r"avrebbero|potrebbe|dovra|deve|valuta|ha chiuso|chiude|accelera|tenta|insiste|"
@@ -175,12 +196,12 @@ def _italian() -> LanguagePatterns:
             r"non|gia|infatti|intanto|invece|starebbe|sarebbe|e pronto|e pronta|torna|ritorna|"
             r"avanza|spinge|rilancia|attende|aspetta|chiede|chiedono|vorrebbe|vorrebbero)\b"
         ),
-        seller_verb_after=c(
+        seller_verb_after=(
             r"^\s*(?:[^.;]{0,25}?)\b(?:cede|cedera|cedere|cedendo|ceduto|vende|vendere|venduto|"
             r"vendera|incassa|libera|liberare|presta|prestare|girare|gira|saluta|lascia partire|"
             r"ha accettato|accetta|apre alla cessione|chiede|chiedono|valuta il|fissa)"
         ),
-        bystander_before=c(
+        bystander_before=(
             r"(?:\b(?:presidente|patron|proprietario|agente|procuratore|intermediario|"
             r"giornalista|esperto|dirigente|arbitro|collega|vicepresidente|sindaco|"
             r"telecronista|amministratore delegato|ad|dg|direttore generale|consulente|"
@@ -195,7 +216,7 @@ def _italian() -> LanguagePatterns:
             r"assenza|assenze|squalifica|stop)\s+(?:di\s+)?$"
             r"|\b(?:juventus|inter|milan|roma|napoli|lazio|atalanta)\s+di\s+$)"
         ),
-        bystander_after=c(
+        bystander_after=(
             r"^\s*(?:,\s*)?(?:ha detto|ha dichiarato|ha spiegato|ha ammesso|ha confermato|"
             r"ha rivelato|ha parlato|dice|spiega|afferma|ammette|conferma|rivela|sottolinea|"
             r"commenta|ha commentato|aggiunge|ha aggiunto|racconta|ha raccontato|"
@@ -204,49 +225,49 @@ def _italian() -> LanguagePatterns:
             r"vuole|voleva|chiede|chiedeva|aspetta|apprezza|ha apprezzato|si gode|"
             r"dal canto suo|ha ripreso|ha incontrato|incontrera)\b"
         ),
-        mover_before=c(
+        mover_before=(
             r"\b(?:entourage|agente|agenti|procuratore|agenzia|intermediari|cessione|ritorno|"
             r"arrivo|acquisto|addio|partenza|trasferimento|prestito|riscatto|rinnovo|firma|"
             r"contratto|ingaggio|operazione|affare|trattativa|visite mediche|cartellino|"
             r"passaggio|approdo|obiettivo|sondaggio|interesse|interessamento|pista|nome|"
             r"idea|per)\s+(?:\w+\s+){0,1}(?:di|dello|del|della|per|a)?\s*$"
         ),
-        outgoing=_phrases(
+        outgoing=(
             r"\b(?:in uscita|uscita|uscite|cessione|cessioni|cedere|cede|cedendo|ceduto|vendere|"
             r"vende|venduto|addio|partenza|lascia|lasciare|lascera|saluta|salutare|via da|"
             r"out|sul mercato|partire|liberare|libera|esubero|esuberi|piazzare|sacrificare|"
             r"sacrificato|in partenza|in prestito)\b"
         ),
-        stale_clause=c(
+        stale_clause=(
             r"\b(?:\w+\s+(?:stagioni|anni|mesi|settimane|estati|giorni)\s+fa|in passato|"
             r"era stato vicino|era stata vicina|era vicino|sfiorato|sfiorata|aveva gia|"
             r"l'anno scorso|la scorsa estate|lo scorso|la scorsa|a suo tempo|all'epoca)\b"
         ),
-        clause_break=c(r"[;:]|,\s*(?:che|il quale|la quale|i quali|dove|mentre|ma|pero)\b|\bma\b"),
-        coach_context=_phrases(
+        clause_break=r"[;:]|,\s*(?:che|il quale|la quale|i quali|dove|mentre|ma|pero)\b|\bma\b",
+        coach_context=(
             r"\b(?:guida|panchina|allenatore|tecnico|mister|allenare|allenera|"
             r"esonero|esonerato|timone|successore|sostituto di)\b"
         ),
-        departure_verb=_phrases(
+        departure_verb=(
             r"\b(?:esonerato|esonerata|esonero|sollevato dall'incarico|"
             r"rescissione|risoluzione|lascia|ha lasciato|addio|dimissioni|"
             r"dimesso|separazione)\b"
         ),
-        buyer_perspective=_phrases(
+        buyer_perspective=(
             r"\b(?:obiettivo|obiettivi|sondat\w*|sondaggio|contatti|contatto|trattativa|"
             r"incontro|nomi|piace|pista|idea|interess\w*|mirino|punta|pensa|cerca|rinforzo|"
             r"rinforzi|ritorno|arrivo|acquisto|colpo|accordo|intesa|offerta|fumata bianca|"
             r"visite mediche|firma|ufficiale|candidat\w*|profilo|osservato|seguito|"
             r"radar|affondo|tentativo|assalto|vuole|vorrebbe|corte|chiesto|chiede)\b"
         ),
-        official_default=_phrases(r"\b(?:cessione|ceduto|ceduta|passato|trasferito|acquistato)\b"),
-        negation=c(r"\b(?:non|nessun|nessuna|niente)\b"),
-        deal_for_before=c(
+        official_default=r"\b(?:cessione|ceduto|ceduta|passato|trasferito|acquistato)\b",
+        negation=r"\b(?:non|nessun|nessuna|niente)\b",
+        deal_for_before=(
             r"\b(?:intesa|accordo|offerta|offerte|proposta|contatti|contatto|trattativa|"
             r"affondo|assalto|blitz|sondaggio|rilancio|pressing|fumata bianca|prestito|"
             r"ok|si)\b[^.;:]{0,40}\bper\s+(?:il\s+|l')?$"
         ),
-        match_action=_phrases(
+        match_action=(
             r"\b(?:minuto|ripresa|primo tempo|secondo tempo|rigore|dischetto|pareggio|pari|"
             r"traversa|palo|cross|assist|autogol|espulso|ammonito|in campo|allenamento|"
             r"influenza|infortunio|recupero|partitella|arbitro|fischio)\b"
@@ -255,9 +276,8 @@ def _italian() -> LanguagePatterns:
 
 
 def _english() -> LanguagePatterns:
-    c = re.compile
-    return LanguagePatterns(
-        buyer_before=c(
+    return _compile(
+        buyer_before=(
             r"(?:\b(?:" + _BUYER_NOUNS_EN + r")s?\s+(?:\w+\s+){0,2}(?:from|by|of)\s+(?:the\s+)?$"
             r"|\b(?:wanted by|target for|targeted by|linked with|linked to|attracting|"
             r"attracted|admired by|interesting|close to|closing in on a move to|closer to|"
@@ -269,37 +289,37 @@ def _english() -> LanguagePatterns:
             r"named by|hired by|in talks with|agreed terms with|terms with|deal with|"
             r"contract with|deal at|stay at|extension at|future at)\s+(?:the\s+)?$)"
         ),
-        from_before=c(
+        from_before=(
             r"(?:\b(?:from|leave|leaves|leaving|left|exit|exits|quit|quits|quitting|depart|"
             r"departs|released by|sacked by|dismissed by|let go by|axed by|out of|leaves|"
             r"loan at|spell at|stint at|loan spell at|on loan at|time at|career at|"
             r"parted ways with|part ways with|parted company with|terminated by)\s+(?:the\s+)?$)"
         ),
-        to_before=c(r"\b(?:to|for)\s+(?:the\s+)?$"),
-        owner_before=c(
+        to_before=r"\b(?:to|for)\s+(?:the\s+)?$",
+        owner_before=(
             r"\b(?:" + _ROLE_WORDS_EN + r")\s+(?:\w+\s+){0,1}(?:of|at)\s+(?:the\s+)?$"
             r"|\b(?:contract with|under contract at|under contract with|on the books of|"
             r"owned by|registered with|contracted to|contract at)\s+(?:the\s+)?$"
         ),
-        genitive_before=c(r"\bof\s+(?:the\s+)?$"),
-        counterpart_before=c(
+        genitive_before=r"\bof\s+(?:the\s+)?$",
+        counterpart_before=(
             r"\b(?:talks|agreed|agree|agreement|deal|negotiations|negotiating|discussions|"
             r"fee|terms|contact|meeting|meet|dealings|stand-off|gap)(?:\s+[\w£€$.-]+){0,5}"
             r"\s+(?:with)\s+(?:the\s+)?$"
         ),
-        former_before=c(
+        former_before=(
             r"\b(?:former|ex|ex-|formerly of|once of|against|beat|beating|"
             r"lost to|draw with|drew with|scored against|youth|academy)\s+"
             r"(?:the\s+)?$"
         ),
-        city_to_before=c(r"(?:^|\s)(?:to|in)\s+$"),
-        owner_after=c(r"^(?:'s|')?\s+(?:[\w-]+\s+){0,2}(?:" + _ROLE_WORDS_EN + r")\b"),
-        buyer_after=c(
+        city_to_before=r"(?:^|\s)(?:to|in)\s+$",
+        owner_after=r"^(?:'s|')?\s+(?:[\w-]+\s+){0,2}(?:" + _ROLE_WORDS_EN + r")\b",
+        buyer_after=(
             r"^(?:'s|')\s+(?:\w+\s+){0,2}(?:interest|bid|offer|approach|target|"
             r"pursuit|move|proposal|enquiry|attempt|advances|medical|talks|deal|"
             r"new signing|signing|recruitment)\b"
         ),
-        subject_verb_after=c(
+        subject_verb_after=(
             r"^\s*(?:,\s*)?(?:have|has|had|are|is|were|was|will|would|could|may|might|want|"
             r"wants|agree|agreed|sign|signed|signs|complete|completed|completes|make|made|"
             r"submit|submitted|accept|accepted|reject|rejected|bid|target|targets|eye|eyes|"
@@ -315,14 +335,14 @@ def _english() -> LanguagePatterns:
             r"turn|turned|monitor|monitoring|consider|considering|explore|exploring|"
             r"enquire|enquired|ask|asked|value|valued|demand|demanded)\b"
         ),
-        seller_verb_after=c(
+        seller_verb_after=(
             r"^\s*(?:[^.;]{0,25}?)\b(?:sell|sold|selling|cash in|accept|accepted|accepts|"
             r"reject|rejected|rejects|turn down|turned down|turns down|let|allow|allowed|"
             r"release|released|loan out|loaned out|loan|loaned|offload|offloaded|value|"
             r"valued|demand|demanded|want|wants|ask|asking|asked|sanction|sanctioned|recall|"
             r"recalled)\b(?!\s+(?:to sign|to bring|in signing))"
         ),
-        bystander_before=c(
+        bystander_before=(
             r"(?:\b(?:president|chairman|owner|co-owner|agent|adviser|advisor|journalist|"
             r"reporter|intermediary|representative|referee|pundit|spokesman|spokesperson|"
             r"chief executive|ceo|father|brother|wife|lawyer|insider|director|executive)\s+"
@@ -334,48 +354,48 @@ def _english() -> LanguagePatterns:
             r"reunited with|work with|working with|play under|playing under|coached by|"
             r"injury to|injuries to|absence of|suspension of|loss of)\s+$)"
         ),
-        bystander_after=c(
+        bystander_after=(
             r"^\s*(?:,\s*)?(?:said|says|told|explained|admitted|added|insisted|confirmed|"
             r"revealed|claimed|stated|wrote|reported|reports|tweeted|believes|thinks|feels|"
             r"has said|has admitted|has confirmed|has insisted|is understood|wants|wanted|"
             r"would like|is keen|has been keen|hopes|coached|managed|played alongside|"
             r"injury|injured|is injured|suffered)\b"
         ),
-        mover_before=c(
+        mover_before=(
             r"\b(?:representatives of|agent of|camp of|sign|signing|signed|bid for|offer for|"
             r"move for|deal for|fee for|interest in|talks over|talks for|target|targets|"
             r"want|wants|signature of|sale of|transfer of|departure of|loan for|capture of|"
             r"pursuit of|return of|recall of)\s+(?:\w+\s+){0,1}$"
         ),
-        outgoing=_phrases(
+        outgoing=(
             r"\b(?:sell|sale|sold|selling|leave|leaves|leaving|exit|departure|depart|"
             r"offload|offloaded|cash in|outgoing|let go|surplus|transfer-listed|"
             r"transfer list|available for transfer|loan out|loaned out)\b"
         ),
-        stale_clause=c(
+        stale_clause=(
             r"\b(?:\w+\s+(?:years|seasons|months|weeks|summers|windows)\s+ago|in the past|"
             r"was close to|came close to|nearly|almost joined|last summer|last season|"
             r"last year|previously|formerly|at the time)\b"
         ),
-        clause_break=c(r"[;:]|,\s*(?:who|which|where|while|but|whereas)\b|\bbut\b"),
-        coach_context=_phrases(
+        clause_break=r"[;:]|,\s*(?:who|which|where|while|but|whereas)\b|\bbut\b",
+        coach_context=(
             r"\b(?:manager|head coach|boss|coach|dugout|in charge|job|"
             r"managerial|sacked|successor|replace)\b"
         ),
-        departure_verb=_phrases(
+        departure_verb=(
             r"\b(?:sacked|dismissed|parted ways|parted company|released|"
             r"leaves|left|departs|departed|resigned|terminated|mutual consent|"
             r"relieved of)\b"
         ),
-        buyer_perspective=_phrases(
+        buyer_perspective=(
             r"\b(?:target|targets|interest|interested|keen|want|wants|bid|offer|talks|"
             r"approach|sign|signing|move|deal|pursuit|medical|agreed|agreement|shortlist|"
             r"eye|eyeing|monitor|monitoring|enquiry|inquiry|fee|option|options|recruit|"
             r"candidate|candidates|scouted|tracking)\b"
         ),
-        official_default=_phrases(r"\b(?:joined|signed|completed|sold|transferred)\b"),
-        negation=c(r"\b(?:not|no|never|nothing)\b"),
-        match_action=_phrases(
+        official_default=r"\b(?:joined|signed|completed|sold|transferred)\b",
+        negation=r"\b(?:not|no|never|nothing)\b",
+        match_action=(
             r"\b(?:minute|half-time|half time|second half|first half|penalty|equaliser|"
             r"equalizer|cross|header|crossbar|post|assist|own goal|sent off|booked|training|"
             r"injury|injuries|illness|referee|kick-off|stoppage time)\b"

@@ -8,7 +8,7 @@ the extractor can be unit-tested and benchmarked without the runtime.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Role = Literal["player", "coach", "executive"]
 Kind = Literal[
@@ -23,34 +23,15 @@ Kind = Literal[
     "departure",
     "unknown",
 ]
+# Ordered by how far a deal has progressed; collapsed/denied close an event.
 Stage = Literal[
     "rumour", "interest", "talks", "agreed", "medical", "official", "collapsed", "denied"
 ]
 
-ROLES: tuple[Role, ...] = ("player", "coach", "executive")
-KINDS: tuple[Kind, ...] = (
-    "permanent",
-    "loan",
-    "loan_with_option",
-    "loan_with_obligation",
-    "free",
-    "return_from_loan",
-    "extension",
-    "appointment",
-    "departure",
-    "unknown",
-)
-# Ordered by how far a deal has progressed; collapsed/denied close an event.
-STAGES: tuple[Stage, ...] = (
-    "rumour",
-    "interest",
-    "talks",
-    "agreed",
-    "medical",
-    "official",
-    "collapsed",
-    "denied",
-)
+# The values of each, in the order above.
+ROLES: tuple[Role, ...] = get_args(Role)
+KINDS: tuple[Kind, ...] = get_args(Kind)
+STAGES: tuple[Stage, ...] = get_args(Stage)
 
 
 @dataclass(frozen=True, slots=True)

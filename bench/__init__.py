@@ -1,0 +1,1 @@
+"""Benchmarks of Mercato's pure stages, runnable as modules (`python -m bench.extractor`)."""
