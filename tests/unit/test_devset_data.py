@@ -62,9 +62,10 @@ def _load_scorer() -> ModuleType:
 
 def test_counts_and_languages(articles: list[dict[str, Any]]) -> None:
     langs = [a["lang"] for a in articles]
-    assert len(articles) == 40
-    assert langs.count("it") == 24
-    assert langs.count("en") == 16
+    # Issue 4's floors: at least 80 articles, 45 Italian and 20 English.
+    assert len(articles) == 90
+    assert langs.count("it") == 58
+    assert langs.count("en") == 32
 
 
 def test_ids_match_between_files(
@@ -116,7 +117,7 @@ def test_kind_specific_conventions(gold: list[dict[str, Any]]) -> None:
 
 def test_articles_without_events_exist(gold: list[dict[str, Any]]) -> None:
     empty = [g["id"] for g in gold if not g["events"]]
-    assert 3 <= len(empty) <= 4
+    assert len(empty) >= 10  # people named who do not move, match reports, interviews
 
 
 def test_gold_scores_perfectly_against_itself() -> None:
