@@ -32,7 +32,7 @@ demo: $(STAMP)  ## Bundled sample feeds through the whole pipeline, events print
 test: $(STAMP) system-deps  ## Lint, type-check and run every test (unit + integration on the real broker)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile  # one process per core; each file's tests stay together
 
 unit: $(STAMP)  ## Unit tests only (seconds)
 	$(BIN)/pytest -q tests/unit
