@@ -14,23 +14,9 @@ import pytest
 
 from pipeline.broker import free_port
 from tests.conftest import REPO
+from tests.integration.conftest import alive, children
 
 pytestmark = pytest.mark.integration
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def wait_for_metric(
