@@ -208,8 +208,6 @@ def backfill(
     ],
 ) -> None:
     """Load archives with their original publish times; running workers publish each once."""
-    from rich.progress import Progress
-
     from pipeline.backfill import ArchiveError, archive_files, feeds_by_host, offer_archives
     from pipeline.topics import ensure_topics
 
@@ -220,7 +218,7 @@ def backfill(
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
     asyncio.run(ensure_topics(settings))
-    with Progress(transient=False) as progress:
+    with _progress("files") as progress:
         task = progress.add_task("backfill", total=len(files))
 
         def on_file(path: Path, count: int, error: str | None) -> None:
@@ -251,8 +249,6 @@ def replay(
     dry_run: Annotated[bool, typer.Option(help="Count the articles in the window.")] = False,
 ) -> None:
     """Re-process retained raw articles from a time through extraction and dedupe."""
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
-
     from pipeline.replay import Window, dumps, parse_time
     from pipeline.replay import replay as run_replay
     from pipeline.topics import TopicSpec, ensure_topics
@@ -265,8 +261,7 @@ def replay(
         raise typer.Exit(2) from exc
     if target:
         asyncio.run(ensure_topics(settings, [TopicSpec(target, compacted=True)]))
-    columns = (*Progress.get_default_columns()[:1], BarColumn(), TaskProgressColumn())
-    with Progress(*columns, TimeRemainingColumn(), transient=False) as progress:
+    with _progress("articles") as progress:
         task = progress.add_task("replay", total=None)
 
         def show(done: int, total: int) -> None:
@@ -274,6 +269,35 @@ def replay(
 
         result = asyncio.run(run_replay(settings, window, dry_run=dry_run, progress=show))
     typer.echo(dumps(result))
+
+
+def _progress(unit: str) -> Any:
+    """A progress bar with done/total, rate and ETA (rich), for backfill and replay."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            return Text(f"{task.speed:,.0f} {unit}/s" if task.speed else f"- {unit}/s")
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        Rate(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        transient=False,
+    )
 
 
 dlq_cli = typer.Typer(help="Dead letters (mercato.dlq): what a stage could not process, and why.")
