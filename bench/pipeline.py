@@ -30,20 +30,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from pathlib import Path
-from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from prometheus_client.parser import text_string_to_metric_families
 
 from agents.extract import mentions_of
 from agents.tokenize import tokenize_article
 from bench.extractor import DEVSET, build_articles, measure_extractor
 from pipeline.broker import EmbeddedBroker, free_port
 from pipeline.feeds import iso, now_iso
+from pipeline.metrics import Samples, scrape, total
 from pipeline.offsets import end_offsets
 from pipeline.settings import Settings
 from pipeline.topics import TopicSpec, ensure_topics
@@ -167,27 +165,8 @@ async def bare_loop(servers: str, raw: str, events: str, count: int) -> dict[str
     }
 
 
-def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
-            text = response.read().decode()
-    except OSError:
-        return {}
-    return {
-        (s.name, tuple(sorted(s.labels.items()))): s.value
-        for family in text_string_to_metric_families(text)
-        for s in family.samples
-    }
-
-
-def stage_count(samples: dict[Any, float], stage: str) -> float:
-    return sum(
-        v
-        for (n, ls), v in samples.items()
-        if n == "mercato_stage_messages_total"
-        and ("stage", stage) in ls
-        and ("direction", "in") in ls
-    )
+def stage_count(samples: Samples, stage: str) -> float:
+    return total(samples, "mercato_stage_messages_total", stage=stage, direction="in")
 
 
 def worker_env(servers: str, raw: str, tag: str, data: str) -> dict[str, str]:

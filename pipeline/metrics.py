@@ -9,7 +9,12 @@ families name clubs and people, with their bounds explained beside them.
 
 from __future__ import annotations
 
+import urllib.request
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.parser import text_string_to_metric_families
+
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 _LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
 _EXTRACT_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1)
@@ -182,3 +187,26 @@ class Metrics:
             oldest = min(self._deals, key=lambda deal: (self._deals[deal], deal))
             del self._deals[oldest]
             self.official_deals.remove(*oldest)
+
+
+def scrape(port: int | str, host: str = "127.0.0.1") -> Samples:
+    """A running worker's /metrics as {(sample name, sorted labels): value}; {} if unreachable.
+
+    For the benchmarks and tests that watch a worker from outside.
+    """
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/metrics", timeout=5) as response:
+            text = response.read().decode()
+    except OSError:
+        return {}
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def total(samples: Samples, name: str, **labels: str) -> float:
+    """Sum of the samples of `name` whose labels include `labels`."""
+    wanted = set(labels.items())
+    return sum(v for (n, ls), v in samples.items() if n == name and wanted <= set(ls))

@@ -9,14 +9,12 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from pipeline.offsets import read_to_end
 from tests.conftest import DATA, REPO
@@ -81,28 +79,6 @@ def feed_list(tmp_path: Path, urls: list[str], name: str = "feeds.txt") -> Path:
     path = tmp_path / name
     path.write_text("".join(f"{u}\n" for u in urls))
     return path
-
-
-def scrape(port: int | str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    """One worker's /metrics as {(sample name, sorted labels): value}; {} if unreachable."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
-            text = response.read().decode()
-    except OSError:
-        return {}
-    return {
-        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-    }
-
-
-def metric(
-    samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str
-) -> float:
-    """Sum of the samples of `name` whose labels include `labels`."""
-    wanted = set(labels.items())
-    return sum(v for (n, ls), v in samples.items() if n == name and wanted <= set(ls))
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:

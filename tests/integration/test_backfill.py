@@ -11,10 +11,11 @@ from pathlib import Path
 
 import orjson
 
+from pipeline.metrics import scrape, total
 from pipeline.offsets import read_to_end
 from tests.conftest import DATA
 from tests.feedserver import feed_server, rss
-from tests.integration.conftest import FAST, feed_list, mercato_run, metric, scrape, wait_for
+from tests.integration.conftest import FAST, feed_list, mercato_run, wait_for
 
 
 def backfill(env: dict[str, str], *paths: Path) -> str:
@@ -53,7 +54,7 @@ def test_backfill_keeps_publish_times_and_publishes_each_article_once(
             assert f"{expected} articles offered" in backfill(env, archive)  # again
             wait_for(
                 lambda: (
-                    metric(scrape(port), "mercato_articles_admitted_total", outcome="duplicate")
+                    total(scrape(port), "mercato_articles_admitted_total", outcome="duplicate")
                     >= expected
                 ),
                 60,

@@ -16,14 +16,13 @@ from typing import Any
 
 import pytest
 
+from pipeline.metrics import scrape, total
 from tests.feedserver import feed_server, rss
 from tests.integration.conftest import (
     FAST,
     feed_list,
     mercato_run,
-    metric,
     raw_messages,
-    scrape,
     wait_for,
 )
 
@@ -104,12 +103,12 @@ def test_three_outlets_and_a_copy_make_one_event_with_the_expected_versions(
                     worker.__exit__(None, None, None)
                     worker = mercato_run(env, feeds, log)
                     process = worker.__enter__()
-            handled = metric(scrape(port), "mercato_stage_messages_total", stage="dedupe")
+            handled = total(scrape(port), "mercato_stage_messages_total", stage="dedupe")
             publish(server, "d", 3)
             wait_for(lambda: len(raw_messages(env)) == 4, 60, "the copy published to raw")
             wait_for(
                 lambda: (
-                    metric(scrape(port), "mercato_stage_messages_total", stage="dedupe") > handled
+                    total(scrape(port), "mercato_stage_messages_total", stage="dedupe") > handled
                 ),
                 60,
                 "the copy's mention reaching the dedupe stage",

@@ -20,14 +20,13 @@ import orjson
 import pytest
 
 from pipeline.broker import free_port
+from pipeline.metrics import scrape, total
 from tests.feedserver import FeedServer, feed_server, rss
 from tests.integration.conftest import (
     FAST,
     feed_list,
     mercato_run,
-    metric,
     raw_messages,
-    scrape,
     wait_for,
 )
 
@@ -108,7 +107,7 @@ def test_two_workers_split_the_feeds_and_one_takes_over_when_the_other_dies(
         port_a, port_b = free_port(), free_port()
         env_a = {**env, "MERCATO_METRICS_PORT": str(port_a)}
         env_b = {**env, "MERCATO_METRICS_PORT": str(port_b)}
-        polled = lambda port: metric(scrape(port), "mercato_feeds_polled")  # noqa: E731
+        polled = lambda port: total(scrape(port), "mercato_feeds_polled")  # noqa: E731
         with mercato_run(env_a, feeds, tmp_path / "a.log") as worker_a:
             wait_for(lambda: polled(port_a) == 8, 60, "worker A polling all 8 feeds")
             with mercato_run(env_b, feeds, tmp_path / "b.log"):
@@ -221,13 +220,11 @@ def test_bad_feeds_are_counted_dead_lettered_and_never_stop_the_poller(
     assert reasons[("malformed_feed", "page.html")] >= 1
     assert reasons[("oversized_feed", "huge.xml")] >= 1
     outcomes = {
-        o: metric(samples, "mercato_feed_polls_total", outcome=o)
+        o: total(samples, "mercato_feed_polls_total", outcome=o)
         for o in ("timeout", "http_5xx", "malformed", "oversized", "empty", "200")
     }
     assert all(v >= 1 for v in outcomes.values()), outcomes
-    assert (
-        metric(samples, "mercato_feed_consecutive_failures", feed=server.base + "/error.xml") >= 2
-    )
+    assert total(samples, "mercato_feed_consecutive_failures", feed=server.base + "/error.xml") >= 2
     # Exponential backoff on the failing feed, while the good feed kept its one-second pace.
     times = [r.at for r in server.hits("/error.xml")][:-1]  # the last one answered 200
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]

@@ -9,7 +9,8 @@ from typing import Any
 
 import orjson
 
-from tests.integration.conftest import metric, raw_messages, scrape, wait_for
+from pipeline.metrics import scrape, total
+from tests.integration.conftest import raw_messages, wait_for
 
 MATERIAL = ("person", "from_club", "to_club", "stage", "kind", "fee_eur", "sources")
 
@@ -41,7 +42,7 @@ def test_replay_counts_reprocesses_resumes_and_compares(
     wait_for(lambda: len(raw_messages(env)) >= 4, 90, "the test feeds in raw")
 
     def dedupe_in() -> float:
-        return metric(scrape(port), "mercato_stage_messages_total", stage="dedupe", direction="in")
+        return total(scrape(port), "mercato_stage_messages_total", stage="dedupe", direction="in")
 
     wait_for(lambda: dedupe_in() >= 3, 60, "mentions reaching dedupe")
     raw = raw_messages(env)
