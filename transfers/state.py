@@ -163,6 +163,9 @@ class EventState:
     evicted: int = 0  # mentions of articles dropped by MAX_ARTICLES (still in `version`)
     evicted_stages: dict[str, list[str]] = field(default_factory=dict)  # stage -> [first, last]
     emitted: int = 0  # version last published (not part of the view)
+    # The derived summary of the current articles: the agent reads it several times
+    # per mention (expiry, stage, material, view, index), so it is built once per change.
+    _memo: _Summary | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EventState:
@@ -215,6 +218,7 @@ class EventState:
             self._link(m.article_id, report)
         if len(self.articles) > MAX_ARTICLES:
             self._evict()
+        self._memo = None  # the articles changed
         return Change.MATERIAL if self.material() != before else Change.QUIET
 
     def _link(self, article_id: str, report: Report) -> None:
@@ -248,6 +252,11 @@ class EventState:
     # --- the public view -------------------------------------------------
 
     def _summary(self) -> _Summary:
+        if self._memo is None:
+            self._memo = self._summarise()
+        return self._memo
+
+    def _summarise(self) -> _Summary:
         counted, copies = [], []
         for key, report in sorted(self.articles.items()):
             if self._counts(key, report):
