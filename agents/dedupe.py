@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from aiokafka.partitioner import murmur2
 
 from agents.stream import records
 from pipeline.app import MercatoApp
+from pipeline.topics import partition_of
 from schemas.codec import encode
 from schemas.records import Mention, TransferEvent
 from transfers.index import EventIndex
@@ -52,7 +52,7 @@ def install(app: MercatoApp) -> None:
     # the key (use_partitioner): the key's partition in transfers.mentions too.
     table = app.bytes_table("events", use_partitioner=True)
     app.events_table = table  # type: ignore[attr-defined]
-    index = EventIndex(lambda key: (murmur2(key) & 0x7FFFFFFF) % settings.partitions)
+    index = EventIndex(lambda key: partition_of(key, settings.partitions))
     # One writer of a key at a time, and its versions sent in order: the agent or the sweep.
     lock = asyncio.Lock()
     count_out = metrics.articles.labels("dedupe", "out")
@@ -155,10 +155,6 @@ def install(app: MercatoApp) -> None:
                         _timestamp(announced[0] if announced else update.last_seen),
                     )
 
-    def ready() -> bool:
-        recovery = app.tables.recovery  # type: ignore[attr-defined]
-        return not app.rebalancing and bool(recovery.completed.is_set())
-
     async def sweep(partitions: set[int]) -> None:
         """Publish quiet changes and expire idle events of `partitions`."""
         ensure_index()
@@ -184,6 +180,5 @@ def install(app: MercatoApp) -> None:
     @app.timer(interval=settings.event_sweep_interval_s)
     async def sweep_owned() -> None:
         """Sweep the partitions this worker actively owns (not its standby copies)."""
-        if ready():
-            actives = app.assignor.assigned_actives()
-            await sweep({tp.partition for tp in actives if tp.topic == settings.topic_mentions})
+        if app.tables_ready():
+            await sweep(app.active_partitions(settings.topic_mentions))

@@ -22,23 +22,17 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiokafka.partitioner import murmur2
-
 from agents.stream import records
 from pipeline.app import MercatoApp
 from pipeline.deadletter import dead_letter, dead_letter_event, send_dead_letter
 from pipeline.feedstate import FeedState
 from pipeline.fulltext import FullTextFetcher
 from pipeline.ingest import FeedPoller, FeedScheduler, http_client
+from pipeline.topics import partition_of
 from schemas.codec import BadRecord, decode, encode
 from schemas.records import FeedSpec, RawArticle
 
 log = logging.getLogger(__name__)
-
-
-def partition_of(key: bytes, partitions: int) -> int:
-    """The partition Kafka's default partitioner (murmur2, as in Java) gives `key`."""
-    return (murmur2(key) & 0x7FFFFFFF) % partitions
 
 
 def install(app: MercatoApp) -> None:
@@ -121,18 +115,10 @@ def install(app: MercatoApp) -> None:
     fulltext = FullTextFetcher(settings, metrics) if settings.fulltext else None
     poller = FeedPoller(settings, metrics, offer, to_dlq, fulltext=fulltext)
 
-    def ready() -> bool:
-        recovery = app.tables.recovery  # type: ignore[attr-defined]
-        return not app.rebalancing and bool(recovery.completed.is_set())
-
     def owned() -> set[str]:
-        if not ready():
+        if not app.tables_ready():
             return set()
-        mine = {
-            tp.partition
-            for tp in app.assignor.assigned_actives()
-            if tp.topic == settings.topic_feeds
-        }
+        mine = app.active_partitions(settings.topic_feeds)
         return {
             key.decode()
             for key in list(feeds.keys())
@@ -140,11 +126,11 @@ def install(app: MercatoApp) -> None:
         }
 
     def load(url: str) -> FeedState | None:
-        stored = feeds.get(url.encode()) if ready() else None
+        stored = feeds.get(url.encode()) if app.tables_ready() else None
         return FeedState.from_json(stored) if stored else None
 
     def save(state: FeedState) -> None:
-        if ready() and state.url.encode() in feeds:  # not removed meanwhile
+        if app.tables_ready() and state.url.encode() in feeds:  # not removed meanwhile
             feeds[state.url.encode()] = state.to_json()
 
     scheduler = FeedScheduler(poller, owned, load, save, interval_s=settings.feed_sync_interval_s)

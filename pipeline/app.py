@@ -56,6 +56,15 @@ class MercatoApp(faust.App):
             **options,
         )
 
+    def tables_ready(self) -> bool:
+        """No rebalance under way and the tables recovered: table state may be used."""
+        recovery = self.tables.recovery  # type: ignore[attr-defined]
+        return not self.rebalancing and bool(recovery.completed.is_set())
+
+    def active_partitions(self, topic: str) -> set[int]:
+        """Partitions of `topic` this worker actively owns (not its standby copies)."""
+        return {tp.partition for tp in self.assignor.assigned_actives() if tp.topic == topic}
+
     def _new_transport(self) -> TransportT:
         return Transport(self.conf.broker_consumer, self, loop=self.loop)
 

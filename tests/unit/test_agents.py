@@ -9,12 +9,12 @@ from unittest.mock import AsyncMock
 
 import orjson
 import pytest
-from aiokafka.partitioner import murmur2
 from faust.types import TP
 
 import agents
 from pipeline.app import MercatoApp, create_app
 from pipeline.settings import Settings
+from pipeline.topics import partition_of
 from schemas.codec import encode
 from schemas.records import Mention, RawArticle
 
@@ -37,7 +37,7 @@ async def app(tmp_path: Path) -> AsyncIterator[MercatoApp]:
 
     def key_partition(topic: str, key: bytes) -> TP:
         """The producer's choice for tables written by key (no producer runs here)."""
-        return TP(topic, (murmur2(key) & 0x7FFFFFFF) % settings.partitions)
+        return TP(topic, partition_of(key, settings.partitions))
 
     app.producer.key_partition = key_partition  # type: ignore[method-assign]
     yield app

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from aiokafka.partitioner import DefaultPartitioner
 
-from agents.ingest import partition_of
 from pipeline.feedstate import FeedState
 from pipeline.safeurl import UnsafeURLError, check_url
+from pipeline.topics import partition_of
 
 
 @pytest.mark.parametrize(
