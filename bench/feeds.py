@@ -35,10 +35,11 @@ import feedparser
 import orjson
 from aiokafka import AIOKafkaProducer
 
-from pipeline.broker import EmbeddedBroker, free_port
+from pipeline.broker import free_port
 from pipeline.feedstate import FeedState
 from pipeline.ingest import FeedPoller, http_client
 from pipeline.metrics import Metrics
+from pipeline.runtime import cluster
 from pipeline.settings import Settings
 from schemas.codec import encode
 from schemas.records import RawArticle
@@ -197,19 +198,10 @@ def main(argv: list[str] | None = None) -> int:
     server = context.Process(target=_serve, args=(port, args.items, generation, ready), daemon=True)
     server.start()
     ready.wait(30)
-    settings = Settings.from_env()
     try:
-        if settings.embedded:
-            with EmbeddedBroker() as broker:
-                cycles = asyncio.run(
-                    poll_cycles(broker.bootstrap_servers, feed_urls(port, args.feeds), generation)
-                )
-        else:
-            cycles = asyncio.run(
-                poll_cycles(
-                    settings.kafka_bootstrap_servers, feed_urls(port, args.feeds), generation
-                )
-            )
+        with cluster(Settings.from_env()) as on_cluster:
+            servers = on_cluster.kafka_bootstrap_servers
+            cycles = asyncio.run(poll_cycles(servers, feed_urls(port, args.feeds), generation))
     finally:
         server.terminate()
         server.join()

@@ -34,15 +34,16 @@ import uuid
 from pathlib import Path
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from agents.extract import mentions_of
 from agents.tokenize import tokenize_article
 from bench.extractor import DEVSET, build_articles, measure_extractor
-from pipeline.broker import EmbeddedBroker, free_port
+from pipeline.broker import free_port
 from pipeline.feeds import iso, now_iso
 from pipeline.metrics import Samples, scrape, total
 from pipeline.offsets import end_offsets
+from pipeline.runtime import cluster
 from pipeline.settings import Settings
 from pipeline.topics import TopicSpec, ensure_topics
 from schemas.codec import decode, encode
@@ -311,8 +312,6 @@ async def topic_end(servers: str, topic: str) -> int:
     await consumer.start()
     try:
         await consumer.topics()
-        from aiokafka import TopicPartition
-
         tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
         return sum((await end_offsets(consumer, servers, tps)).values())
     finally:
@@ -334,7 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     values = raw_articles(args.articles)
     out.write(f"{len(values)} articles, {statistics.mean(map(len, values)):.0f} bytes each\n")
     settings = Settings.from_env()
-    with tempfile.TemporaryDirectory() as data, _cluster(settings) as servers:
+    with tempfile.TemporaryDirectory() as data, cluster(settings) as ready:
+        servers = ready.kafka_bootstrap_servers
         raw = f"bench-raw-{uuid.uuid4().hex[:8]}"
         asyncio.run(
             ensure_topics(settings.replace(kafka_bootstrap_servers=servers), [TopicSpec(raw)])
@@ -381,24 +381,6 @@ def main(argv: list[str] | None = None) -> int:
     out.write("\n" + "".join(f"{name:<36}{value:>16}\n" for name, value in rows))
     out.write(f"written to {args.out}\n")
     return 0
-
-
-class _cluster:
-    """The configured cluster, or an embedded broker for the duration of the run."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.broker: EmbeddedBroker | None = None
-
-    def __enter__(self) -> str:
-        if not self.settings.embedded:
-            return self.settings.kafka_bootstrap_servers
-        self.broker = EmbeddedBroker().start()
-        return self.broker.bootstrap_servers
-
-    def __exit__(self, *exc: object) -> None:
-        if self.broker:
-            self.broker.stop()
 
 
 if __name__ == "__main__":

@@ -87,8 +87,9 @@ async def register_feed_list(settings: Settings) -> FeedListChange:
     if settings.feeds_file:
         entries = load_feed_entries(Path(settings.feeds_file))
         return await publish_feeds(settings, entries, replace=True)
-    if await current_feeds(settings):
-        return await publish_feeds(settings, {}, replace=False)
+    current = await current_feeds(settings)
+    if current:
+        return FeedListChange(added=[], updated=[], removed=[], kept=len(current))
     return await publish_feeds(settings, load_feed_entries(BUNDLED_FEEDS), replace=False)
 
 

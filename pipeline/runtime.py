@@ -27,18 +27,23 @@ log = logging.getLogger(__name__)
 
 
 @contextmanager
-def kafka(settings: Settings) -> Iterator[Settings]:
-    """Yield settings pointing at a ready cluster with Mercato's topics and feed list.
+def cluster(settings: Settings) -> Iterator[Settings]:
+    """Yield settings pointing at a cluster: the configured one, or an embedded broker.
 
-    With no KAFKA_BOOTSTRAP_SERVERS, an embedded broker is started for the
-    duration of the block and stopped after it, whatever happens.
+    The embedded broker runs for the duration of the block and is stopped after
+    it, whatever happens. Nothing is created on the cluster (see `kafka`).
     """
     if not settings.embedded:
-        asyncio.run(_prepare(settings))
         yield settings
         return
     with EmbeddedBroker(settings.broker_port, settings.broker_bin) as broker:
-        ready = settings.replace(kafka_bootstrap_servers=broker.bootstrap_servers)
+        yield settings.replace(kafka_bootstrap_servers=broker.bootstrap_servers)
+
+
+@contextmanager
+def kafka(settings: Settings) -> Iterator[Settings]:
+    """`cluster`, made ready for a run: Mercato's topics created, the feed list registered."""
+    with cluster(settings) as ready:
         asyncio.run(_prepare(ready))
         yield ready
 
