@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -116,6 +117,14 @@ def test_two_workers_split_the_feeds_and_one_takes_over_when_the_other_dies(
                     60,
                     "the two workers splitting the feeds",
                 )
+                split_at = time.time()
+                # While split, every feed keeps being polled (none fell between the two)...
+                wait_for(
+                    lambda: all(polls_after(server, p, split_at) >= 1 for p in paths),
+                    30,
+                    "every feed polled while split",
+                )
+                # ... and the split held: still all 8 between them, each with a share.
                 split = (polled(port_a), polled(port_b))
                 worker_a.send_signal(signal.SIGKILL)
                 worker_a.wait()
@@ -132,7 +141,7 @@ def test_two_workers_split_the_feeds_and_one_takes_over_when_the_other_dies(
         times = [r.at for r in server.hits(path)]
         gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
         assert min(gaps) > 0.4, (path, gaps)
-    assert split[0] + split[1] == 8
+    assert split[0] + split[1] == 8 and min(split) > 0, split
     assert Counter(m["id"] for m in messages).most_common(1)[0][1] == 1
     assert len(messages) == 16
 
