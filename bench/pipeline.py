@@ -43,6 +43,7 @@ from pipeline.broker import free_port
 from pipeline.feeds import iso, now_iso
 from pipeline.metrics import Samples, scrape, total
 from pipeline.offsets import end_offsets
+from pipeline.replay import fold
 from pipeline.runtime import cluster
 from pipeline.settings import Settings
 from pipeline.topics import TopicSpec, ensure_topics
@@ -140,16 +141,12 @@ async def bare_loop(servers: str, raw: str, events: str, count: int) -> dict[str
                     article = decode(RawArticle, message.value)
                     for mention in mentions_of(tokenize_article(article)):
                         mentions += 1
-                        state = states.get(mention.event_id)
-                        if state is None:
-                            state = states[mention.event_id] = EventState(
-                                mention.event_id, mention.person_key
-                            )
-                        if state.apply(mention) is Change.MATERIAL:
+                        if fold(states, mention) is Change.MATERIAL:
                             versions += 1
+                            view = states[mention.event_id].view()
                             await producer.send(
                                 events,
-                                encode(TransferEvent(**state.view())),
+                                encode(TransferEvent(**view)),
                                 key=mention.event_id.encode(),
                             )
         await producer.flush()

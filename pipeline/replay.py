@@ -162,7 +162,7 @@ async def _process(
             await producer.send(
                 settings.topic_mentions, encode(mention), key=mention.event_id.encode()
             )
-        elif _fold(states, mention) is Change.MATERIAL:
+        elif fold(states, mention) is Change.MATERIAL:
             view = states[mention.event_id].view()
             await producer.send(
                 window.target, encode(TransferEvent(**view)), key=mention.event_id.encode()
@@ -170,7 +170,8 @@ async def _process(
             result.events += 1
 
 
-def _fold(states: dict[str, EventState], mention: Mention) -> Change:
+def fold(states: dict[str, EventState], mention: Mention) -> Change:
+    """Fold a mention into the in-memory events of a replay (or a benchmark's baseline)."""
     state = states.get(mention.event_id)
     if state is None:
         state = states[mention.event_id] = EventState(mention.event_id, mention.person_key)
