@@ -23,7 +23,14 @@ from pipeline.broker import EmbeddedBroker
 from pipeline.feeds import iso
 from tests.conftest import DATA, isolated_env
 from tests.feedserver import feed_server, rss
-from tests.integration.conftest import FAST, feed_list, mercato_run, raw_messages, wait_for
+from tests.integration.conftest import (
+    FAST,
+    caught_up,
+    feed_list,
+    mercato_run,
+    raw_messages,
+    wait_for,
+)
 
 ARTICLES = 2000
 
@@ -76,10 +83,17 @@ def finals(env: dict[str, str]) -> dict[str, dict[str, Any]]:
     return latest
 
 
-def settled(read: Any) -> bool:
-    first = read()
-    time.sleep(1.0)
-    return bool(first) and read() == first
+def settled(env: dict[str, str]) -> bool:
+    """Every stage has committed all its input, and no quiet change is left for the sweep.
+
+    The sweep runs every second (MERCATO_EVENT_SWEEP_INTERVAL_S=1 below), so
+    events unchanged over three seconds after the input is done are final.
+    """
+    if not caught_up(env, "MERCATO_TOPIC_RAW", "MERCATO_TOPIC_TOKENIZED", "MERCATO_TOPIC_MENTIONS"):
+        return False
+    first = finals(env)
+    time.sleep(3.0)
+    return bool(first) and finals(env) == first
 
 
 def fresh_group(env: dict[str, str], prefix: str) -> dict[str, str]:
@@ -128,7 +142,7 @@ def test_worker_killed_mid_stream_loses_nothing_and_ends_on_the_same_events(
                 240,
                 "every article tokenized",
             )
-            wait_for(lambda: settled(lambda: finals(env)), 120, "the events to settle")
+            wait_for(lambda: settled(env), 120, "the events to settle")
         assert len(distinct_ids(env, "MERCATO_TOPIC_RAW")) == ARTICLES  # published once each
         undisturbed = fresh_group(env, "again")
         with mercato_run(undisturbed, feeds, tmp_path / "again.log"):
@@ -137,7 +151,7 @@ def test_worker_killed_mid_stream_loses_nothing_and_ends_on_the_same_events(
                 240,
                 "the undisturbed run",
             )
-            wait_for(lambda: settled(lambda: finals(undisturbed)), 120, "its events to settle")
+            wait_for(lambda: settled(undisturbed), 120, "its events to settle")
     assert ARTICLES // 3 <= processed_before < ARTICLES
     killed, clean = finals(env), finals(undisturbed)
     assert len(killed) >= 20
