@@ -153,9 +153,10 @@ async def test_sweep_publishes_quiet_changes_and_expires(app: MercatoApp) -> Non
     assert b"ev1" not in table and b"ev7" in table
 
 
-async def test_tokenize_dead_letters_poison_and_passes_good_articles(app: MercatoApp) -> None:
-    tokenized, dlq = AsyncMock(), AsyncMock()
+async def test_extract_agent_dead_letters_poison_and_passes_good_articles(app: MercatoApp) -> None:
+    tokenized, mentions, dlq = AsyncMock(), AsyncMock(), AsyncMock()
     app.topics_.tokenized.send = tokenized  # type: ignore[method-assign]
+    app.topics_.mentions.send = mentions  # type: ignore[method-assign]
     app.topics_.dlq.send = dlq  # type: ignore[method-assign]
     good = RawArticle(
         id="a1",
@@ -164,12 +165,13 @@ async def test_tokenize_dead_letters_poison_and_passes_good_articles(app: Mercat
         source="s.test",
         url="https://s.test/a1",
         title="Ufficiale: Rossi alla Juventus",
-        summary="<p>La Juventus ha ufficializzato l&#39;acquisto dell&#8217;attaccante.</p>",
+        summary="<p>La Juventus ha ufficializzato l&#39;acquisto dell&#8217;attaccante "
+        "Marco Rossi dal Sassuolo.</p>",
         content="",
         published=None,
         fetched_at="2026-01-20T08:00:00Z",
     )
-    agent = app.agents["tokenize"]
+    agent = app.agents["extract"]
     async with agent.test_context() as ctx:
         await ctx.put(b"\xff\xfe not json", key=b"x")
         await ctx.put(encode(good), key=b"a1")
@@ -177,6 +179,12 @@ async def test_tokenize_dead_letters_poison_and_passes_good_articles(app: Mercat
     (article,) = sent(tokenized)
     assert article["id"] == "a1" and article["lang"] == "it"
     assert "<p>" not in article["text"] and article["sentences"]
+    (mention,) = sent(mentions)  # extracted from the same article, in the same agent
+    assert (mention["article_id"], mention["to_club"], mention["stage"]) == (
+        "a1",
+        "Juventus",
+        "official",
+    )
     assert [(d["reason"], d["payload_encoding"]) for d in sent(dlq)] == [
         ("not_json", "base64"),
         ("schema_violation", "utf-8"),
