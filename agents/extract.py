@@ -11,11 +11,13 @@ keeps its own metrics and dead-letter label.
 from __future__ import annotations
 
 import time
+from functools import cache
 
 import nlp
 from agents.stream import records
 from agents.tokenize import tokenize_article
 from nlp.gazetteer import default_gazetteer
+from nlp.roster import Roster
 from nlp.types import Document, Span
 from pipeline.app import MercatoApp
 from pipeline.deadletter import dead_letter_event
@@ -26,7 +28,13 @@ from transfers.neardup import signature
 from transfers.neardup import warm_up as warm_up_signatures
 
 
-def mentions_of(article: TokenizedArticle) -> list[Mention]:
+@cache
+def roster_of(path: str) -> Roster | None:
+    """The roster at `path` (MERCATO_ROSTER), read once; None when no path is set."""
+    return Roster.load(path) if path else None
+
+
+def mentions_of(article: TokenizedArticle, roster: Roster | None = None) -> list[Mention]:
     doc = Document(
         text=article.text,
         lang=article.lang,
@@ -34,6 +42,8 @@ def mentions_of(article: TokenizedArticle) -> list[Mention]:
     )
     resolve = default_gazetteer().resolve
     found = nlp.extract(doc)
+    if roster is not None:
+        found = roster.apply(found)
     # Once per article, and only when it mentions a move: copies are judged per event.
     text_signature = signature(article.title, article.text) if found else ""
     return [
@@ -83,6 +93,7 @@ def warm_up() -> None:
 
 def install(app: MercatoApp) -> None:
     topics, metrics = app.topics_, app.metrics
+    roster = roster_of(app.settings.roster)  # a bad file stops the worker here, with its line
     tokenize_seconds = metrics.extract_seconds.labels("tokenize")
     extract_seconds = metrics.extract_seconds.labels("extract")
     tokenized_out = metrics.articles.labels("tokenize", "out")
@@ -107,7 +118,7 @@ def install(app: MercatoApp) -> None:
             tokenized_out.inc()
             extract_in.inc()
             try:
-                mentions = mentions_of(tokenized)
+                mentions = mentions_of(tokenized, roster)
             except Exception as exc:  # noqa: BLE001 - poison input must not stop the stream
                 await dead_letter_event(app, "extract", "exception", repr(exc), event)
                 continue

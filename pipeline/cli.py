@@ -6,12 +6,15 @@ import asyncio
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import orjson
 import typer
 
 from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from nlp.roster import Roster
 
 cli = typer.Typer(
     help="Mercato: football transfer news in, one clean stream of transfer events out.",
@@ -60,16 +63,28 @@ def extract(
     file: Annotated[
         str, typer.Argument(help="JSONL articles {id, title, text, lang?}, or - for stdin.")
     ],
+    roster: Annotated[
+        str | None,
+        typer.Option(help="Roster CSV (name, aliases, role); default: MERCATO_ROSTER."),
+    ] = None,
 ) -> None:
     """Offline extraction, no broker: one JSONL line {id, events} per article on stdout."""
+    from nlp.roster import Roster, RosterError
+
+    path = Settings.from_env().roster if roster is None else roster
+    try:
+        people = Roster.load(path) if path else None
+    except (OSError, RosterError) as exc:
+        typer.echo(f"roster: {exc}", err=True)
+        raise typer.Exit(2) from exc
     source: TextIO = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115
     with source:
-        errors = extract_lines(source, sys.stdout.buffer, sys.stderr)
+        errors = extract_lines(source, sys.stdout.buffer, sys.stderr, people)
     if errors:
         raise typer.Exit(1)
 
 
-def extract_lines(lines: Any, out: Any, err: TextIO) -> int:
+def extract_lines(lines: Any, out: Any, err: TextIO, roster: Roster | None = None) -> int:
     """The body of `mercato extract`: returns how many lines could not be read."""
     import nlp
 
@@ -87,6 +102,8 @@ def extract_lines(lines: Any, out: Any, err: TextIO) -> int:
             errors += 1
             continue
         mentions = nlp.extract_article(title, text, article.get("lang"))
+        if roster is not None:
+            mentions = roster.apply(mentions)
         events = [{k: v for k, v in m.to_dict().items() if k != "extras"} for m in mentions]
         out.write(orjson.dumps({"id": article["id"], "events": events}) + b"\n")
     return errors

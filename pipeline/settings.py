@@ -148,6 +148,12 @@ class Settings:
         6.0,
         "A feed is stale when it has had no new item for this many poll intervals (and 1 h).",
     )
+    roster: str = _setting(
+        "MERCATO_ROSTER",
+        "",
+        "CSV of the people you follow (name, aliases, role): every spelling of a roster "
+        "person is given the roster's name (see nlp/roster.py); empty: names as written.",
+    )
     fulltext: bool = _setting(
         "MERCATO_FULLTEXT",
         False,
