@@ -43,14 +43,18 @@ _PARTICLES = frozenset(
     ]
 )
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Letters that have no decomposition into a base letter and a mark: without
+# this, "Højlund" would fold to "h jlund" and "Kılıç" to "k l c".
+_LETTERS = str.maketrans(
+    {"ø": "o", "ß": "ss", "ł": "l", "æ": "ae", "œ": "oe", "ð": "d", "þ": "th", "đ": "d", "ı": "i"}
+)
 
 
 def fold(text: str) -> str:
     """Lower-case ASCII with accents removed and punctuation as spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    ascii_text = ascii_text.replace("ø", "o").replace("ß", "ss").replace("ł", "l")
-    return _NON_ALNUM.sub(" ", ascii_text.lower()).strip()
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_ALNUM.sub(" ", stripped.lower().translate(_LETTERS)).strip()
 
 
 def person_key(name: str) -> str:

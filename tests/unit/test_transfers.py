@@ -20,6 +20,10 @@ def test_person_key_keeps_particles_and_folds_accents() -> None:
     assert person_key("Daniele De Rossi") == "de rossi"
     assert person_key("Virgil van Dijk") == "van dijk"
     assert person_key("Roger Ibañez") == person_key("Ibanez") == "ibanez"
+    # Letters with no base letter to decompose to are spelled out, not dropped.
+    assert person_key("Rasmus Højlund") == person_key("HØJLUND") == "hojlund"
+    assert person_key("Simon Kjær") == "kjaer"
+    assert person_key("Kerem Kılıç") == "kilic"
 
 
 def test_event_id_is_stable_across_spellings_of_the_same_move() -> None:
