@@ -285,6 +285,8 @@ class _Run:
         after = self.folded[club.end : min(sent_end, club.end + _AFTER)]
         if p.former_before.search_reversed(back):
             return "none"
+        if club.kind == "city":  # "a Zingonia", "at Old Trafford": mostly a place
+            return "to" if self._city_is_destination(club, back, sent_start) else "none"
         clause_start = _last_break(p, before)
         if clause_start is not None and p.stale_clause.search(before[clause_start:]):
             return "none"
@@ -301,8 +303,6 @@ class _Run:
             return "owner"
         if p.from_before.search_reversed(back):
             return "from"
-        if club.kind == "city":
-            return "to" if p.city_to_before.search_reversed(back) else "none"
         if p.to_before.search_reversed(back):
             return "to"
         if genitive:
@@ -312,6 +312,15 @@ class _Run:
         ):
             return "subject_seller" if p.seller_verb_after.search(after) else "subject_buyer"
         return "none"
+
+    def _city_is_destination(self, club: _Club, back: str, sent_start: int) -> bool:
+        """A town is a destination after a verb of arriving, or right after a name
+        in a headline's shorthand ("Solbakken a Londra")."""
+        if self.pats.city_to_before.search_reversed(back):
+            return True
+        return back.startswith((" a ", " in ", " to ")) and self._person_right_before(
+            club.start, sent_start
+        )
 
     def _person_right_before(self, position: int, sent_start: int) -> bool:
         # Mentions do not overlap, so their ends are sorted: the last one ending by

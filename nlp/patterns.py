@@ -178,7 +178,14 @@ def _italian() -> LanguagePatterns:
             r"(?:\w+\s+){0,1}(?:(?:del|della|dell'|al|alla|all'|il|la|l'|col|con il|"
             r"contro il|contro la|nel|nella|nell')\s*)?$"
         ),
-        city_to_before=r"(?:^|\s)(?:a|ad|in)\s+$",
+        # A town or training ground is a destination only after a verb of arriving.
+        city_to_before=(
+            r"\b(?:arriva|arrivato|arrivata|arrivera|atteso|attesa|vola|volato|volera|"
+            r"sbarca|sbarcato|approda|approdato|trasferisce|trasferito|trasferira|torna|"
+            r"tornato|tornare|tornera|va|andra|andare|passa|passare|sposta|spostarsi|ritorno|"
+            r"arrivo|approdo|trasferimento|passaggio)\s+"
+            r"(?:\w+\s+){0,3}(?:a|ad|in)\s+$"
+        ),
         owner_after=r"(?!x)x",
         buyer_after=(
             r"^\s+(?:su|per|punta|pensa|vuole|fa sul serio|ci prova|insiste|"
@@ -312,7 +319,7 @@ def _english() -> LanguagePatterns:
             r"lost to|draw with|drew with|scored against|youth|academy)\s+"
             r"(?:the\s+)?$"
         ),
-        city_to_before=r"(?:^|\s)(?:to|in)\s+$",
+        city_to_before=r"(?:^|\s)to\s+$",
         owner_after=r"^(?:'s|')?\s+(?:[\w-]+\s+){0,2}(?:" + _ROLE_WORDS_EN + r")\b",
         buyer_after=(
             r"^(?:'s|')\s+(?:\w+\s+){0,2}(?:interest|bid|offer|approach|target|"
