@@ -83,6 +83,7 @@ class _Candidate:
     confidence: float
     strong: bool
     implicit_to: bool = False
+    departed: bool = False  # sacked or released: a departure with no destination
     extras: dict[str, object] = field(default_factory=dict)
 
 
@@ -398,6 +399,9 @@ class _Run:
             )
             if quoted and not usable:
                 continue
+            if self._departs(mention, start, end):
+                out.append(self._departure(mention, usable, start, end, stage, coach_context))
+                continue
             own_from, own_to, strong = self._own_clubs(mention, movers, usable, start)
             from_club = own_from or (shared_from[0] if shared_from else None)
             to_club = own_to or self._shared_to(mention, usable, shared_to)
@@ -430,9 +434,7 @@ class _Run:
             if to_club is not None and to_club == from_club and not is_extension:
                 continue
             kind = kind_here
-            role = self.roles.get(mention.person, "player")
-            if role == "player" and coach_context and self._coach_like(mention):
-                role = "coach"
+            role = self._role_of(mention, coach_context)
             if kind == "extension":
                 to_club = to_club or from_club or self.affiliation.get(mention.person) or subject
                 from_club = to_club
@@ -466,6 +468,55 @@ class _Run:
                 )
             )
         return out
+
+    def _role_of(self, mention: NameMention, coach_context: bool) -> Role:
+        role = self.roles.get(mention.person, "player")
+        if role == "player" and coach_context and self._coach_like(mention):
+            return "coach"
+        return role
+
+    def _departs(self, mention: NameMention, start: int, end: int) -> bool:
+        """Whether the sentence has the person sacked or released ("esonerato Rubini")."""
+        p = self.pats
+        back = self.folded[max(start, mention.start - 80) : mention.start][::-1]
+        if p.departed_before.search_reversed(back):
+            return True
+        after_end = min(end, mention.end + 60)
+        return p.departed_after.search(self.folded, mention.end, after_end) is not None
+
+    def _departure(
+        self,
+        mention: NameMention,
+        sides: list[tuple[_Club, Side]],
+        start: int,
+        end: int,
+        stage: Stage,
+        coach_context: bool,
+    ) -> _Candidate:
+        """A departure with no destination, from the club that lets the person go: the
+        nearest club before the name that is no buyer, else the first after it, else
+        the section's subject."""
+        leaving = [c for c, side in sides if side not in ("to", "buyer")]
+        before = [c for c in leaving if c.end <= mention.start]
+        after = [c for c in leaving if c.start >= mention.end]
+        club = before[-1] if before else after[0] if after else None
+        from_club = club.club_id if club else self._subject_at(start)
+        if from_club is None:
+            from_club = self.affiliation.get(mention.person)
+        return _Candidate(
+            person=mention.person,
+            start=mention.start,
+            role=self._role_of(mention, coach_context),
+            from_club=from_club,
+            to_club=None,
+            kind="departure",
+            stage=stage if stage in ("collapsed", "denied") else "official",
+            fee_eur=None,
+            evidence=self._evidence(start, end, mention),
+            confidence=0.8 if from_club else 0.5,
+            strong=True,
+            departed=True,
+        )
 
     def _carry_kind(self, previous: list[_Candidate], start: int, end: int) -> None:
         """A nameless sentence right after a move spells out its formula ("la formula:
@@ -564,6 +615,9 @@ class _Run:
             by_person[candidate.person].append(candidate)
         events: list[tuple[int, Mention]] = []
         for person, group in by_person.items():
+            left = {c.from_club for c in group if c.departed}
+            # A club that let the person go is not where they are going.
+            group = [c for c in group if c.departed or c.to_club not in left]
             with_to = [c for c in group if c.to_club]
             if with_to:
                 explicit = [c for c in with_to if not c.implicit_to]
@@ -574,7 +628,7 @@ class _Run:
                         for c in with_to
                         if c.to_club in explicit_to or c.from_club not in explicit_to
                     ]
-                group = with_to
+                group = with_to + [c for c in group if c.departed]
             by_destination: dict[str | None, list[_Candidate]] = defaultdict(list)
             for candidate in group:
                 by_destination[candidate.to_club].append(candidate)

@@ -69,6 +69,10 @@ class LanguagePatterns:
     match_action: tuple[str, ...] = ()
     # A deal noun then "per"/"for" right before a person: the one being bought.
     deal_for_before: TailPattern = _NEVER
+    # The person as the one sacked or released ("esonerato Rubini", "Rubini was
+    # sacked"): a departure from the club that lets him go, with no destination.
+    departed_before: TailPattern = _NEVER
+    departed_after: re.Pattern[str] = re.compile(r"(?!x)x")
 
 
 _BUYER_NOUNS_IT = _words(
@@ -274,6 +278,21 @@ def _italian() -> LanguagePatterns:
             r"affondo|assalto|blitz|sondaggio|rilancio|pressing|fumata bianca|prestito|"
             r"ok|si)\b[^.;:]{0,40}\bper\s+(?:il\s+|l')?$"
         ),
+        departed_before=(
+            r"(?:\b(?:esonerato|esonerata|esonera|esonerano|esonerare|esonero|silurato|"
+            r"sollevato dall'incarico|congedato)\s+(?:(?:di|del|il|l'|tecnico|allenatore|"
+            r"mister|ds|direttore sportivo)\s*){0,3}"
+            r"|\b(?:risoluzione|rescissione)\s+(?:consensuale\s+)?(?:del\s+contratto\s+)?"
+            r"(?:(?:con|di|per)\s+)(?:(?:il|l'|tecnico|allenatore|difensore|attaccante|"
+            r"centrocampista|portiere|giocatore)\s*){0,2}"
+            r"|\bsi separano le strade (?:di|tra)\s+"
+            r"|\b(?:chiude|chiusa|finisce|finita|termina|terminata|conclude|conclusa)\s+"
+            r"(?:\w+\s+){0,8}l'avventura (?:di|del tecnico|dell'allenatore)\s+)$"
+        ),
+        departed_after=(
+            r"^\s*(?:,[^,.;]{1,40},\s*)?(?:e stato\s+|e\s+|viene\s+)?(?:esonerato|esonerata|"
+            r"sollevato dall'incarico|silurato)\b"
+        ),
         match_action=(
             r"\b(?:minuto|ripresa|primo tempo|secondo tempo|rigore|dischetto|pareggio|pari|"
             r"traversa|palo|cross|assist|autogol|espulso|ammonito|in campo|allenamento|"
@@ -402,6 +421,17 @@ def _english() -> LanguagePatterns:
         ),
         official_default=r"\b(?:joined|signed|completed|sold|transferred)\b",
         negation=r"\b(?:not|no|never|nothing)\b",
+        departed_before=(
+            r"\b(?:sack|sacks|sacked|dismiss|dismisses|dismissed|axe|axes|axed|fire|fires|"
+            r"fired|relieve|relieved|part company with|parts company with|parted company with|"
+            r"part ways with|parts ways with|parted ways with|terminated the contract of|"
+            r"released)\s+(?:(?:head|coach|manager|boss|sporting|director|their|his|the|"
+            r"defender|midfielder|striker|forward|goalkeeper|winger|player)\s+){0,3}$"
+        ),
+        departed_after=(
+            r"^\s*(?:,[^,.;]{1,40},\s*)?(?:has|have|had|was|were|is)\s+(?:been\s+)?"
+            r"(?:sacked|dismissed|axed|fired|relieved of (?:his|her) duties)\b"
+        ),
         match_action=(
             r"\b(?:minute|half-time|half time|second half|first half|penalty|equaliser|"
             r"equalizer|cross|header|crossbar|post|assist|own goal|sent off|booked|training|"

@@ -164,3 +164,45 @@ def test_injured_players_are_not_moving(extractor: Extractor) -> None:
         "en",
     )
     assert events == []
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "lang"),
+    [
+        (
+            "Genoa, cambio in panchina",
+            "Il Genoa ha esonerato il tecnico Mario Bruni dopo la sconfitta di ieri.",
+            "it",
+        ),
+        (
+            "Genoa, le ultime",
+            "Il club ha comunicato la risoluzione consensuale del contratto con Mario Bruni.",
+            "it",
+        ),
+        (
+            "Arsenal news",
+            "Arsenal have sacked head coach Mario Bruni after a run of five defeats.",
+            "en",
+        ),
+    ],
+)
+def test_sacked_or_released_is_a_departure_with_no_destination(
+    extractor: Extractor, title: str, body: str, lang: str
+) -> None:
+    (event,) = _run(extractor, title, body, lang)
+    club = "Arsenal" if lang == "en" else "Genoa"
+    assert (event.person, event.from_club, event.to_club) == ("Mario Bruni", club, None)
+    assert (event.kind, event.stage) == ("departure", "official")
+
+
+def test_sacking_club_is_not_the_destination(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Chelsea sack Mario Bruni and agree compensation with Brighton for Luca Verdi",
+        "Chelsea have sacked manager Mario Bruni. The club have agreed a compensation "
+        "package with Brighton for their manager Luca Verdi.",
+        "en",
+    )
+    moves = _moves(events)
+    assert ("Mario Bruni", "Chelsea", None) in moves
+    assert not any(person == "Mario Bruni" and to for person, _, to in moves)
