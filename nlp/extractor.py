@@ -389,6 +389,9 @@ class _Run:
         kind_here = _kind_from(kind_cues)
         is_extension = any(c.label == "extension" for c in kind_cues)
         coach_context = self.coach_context.any(start, end)
+        # No stage, kind or sale word: a match report or a training update, unless a
+        # move verb ties a person to a club ("passa al Genoa").
+        cueless = not (stage_cues or kind_cues or outgoing or self.official_default.any(start, end))
         out: list[_Candidate] = []
         for mention in movers:
             quoted = _inside(self.quotes, mention.start)
@@ -406,6 +409,8 @@ class _Run:
             from_club = own_from or (shared_from[0] if shared_from else None)
             to_club = own_to or self._shared_to(mention, usable, shared_to)
             implicit_to = False
+            if kind_here == "return_from_loan" and to_club is None:
+                from_club, to_club = self._loan_return(mention, usable, from_club, subject)
             if counterparts:
                 counterpart = counterparts[0]
                 if to_club is None and (from_club or subject not in (None, counterpart)):
@@ -432,6 +437,8 @@ class _Run:
             ):
                 to_club, implicit_to = subject, True
             if to_club is not None and to_club == from_club and not is_extension:
+                continue
+            if cueless and not strong:
                 continue
             kind = kind_here
             role = self._role_of(mention, coach_context)
@@ -468,6 +475,24 @@ class _Run:
                 )
             )
         return out
+
+    def _loan_return(
+        self,
+        mention: NameMention,
+        sides: list[tuple[_Club, Side]],
+        from_club: str | None,
+        subject: str | None,
+    ) -> tuple[str | None, str | None]:
+        """A loan cut short goes back to the club that owns the player ("di proprietà
+        del Bologna", else the passage's subject), from the club he was lent to."""
+        owner = next((c.club_id for c, side in sides if side == "owner"), None)
+        parent = owner or self.affiliation.get(mention.person) or subject
+        lent_to = next(
+            (c.club_id for c, side in sides if side == "from" and c.club_id != parent), None
+        )
+        if parent is None or parent == (lent_to or from_club):
+            return from_club, None
+        return lent_to or (from_club if from_club != parent else None), parent
 
     def _role_of(self, mention: NameMention, coach_context: bool) -> Role:
         role = self.roles.get(mention.person, "player")

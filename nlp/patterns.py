@@ -137,7 +137,11 @@ def _italian() -> LanguagePatterns:
             r"arriva|arrivare|arrivato|arrivata|arriverebbe|giunto|preso|acquistato|riscattato|"
             r"ingaggiato|prestito|esonerato|esonerata)\s+(?:\w+\s+){0,2}"
             r"(?:dal|dalla|dallo|dall'|dai|dagli|da)\s*$"
-            r"|(?:^|[\s,(])(?:dal|dalla|dallo|dall'|dai|dagli)\s*$)"
+            r"|(?:^|[\s,(])(?:dal|dalla|dallo|dall'|dai|dagli)\s*$"
+            # A loan cut short: the club he was lent to is the one he leaves.
+            r"|\b(?:interrompe|interrotto|interrompere|interrompono|richiamato|richiama|"
+            r"richiamare)\s+(?:\w+\s+){0,3}(?:il\s+|dal\s+)?prestito\s+(?:di\s+\w+\s+(?:\w+\s+)?)?"
+            r"(?:al|alla|allo|all'|ai|agli|a|in)\s*$)"
         ),
         to_before=(
             r"(?:\b(?:passa|passare|passato|passaggio|approda|approdare|approdato|approdo|"
@@ -326,6 +330,8 @@ def _english() -> LanguagePatterns:
             r"\b(?:" + _ROLE_WORDS_EN + r")\s+(?:\w+\s+){0,1}(?:of|at)\s+(?:the\s+)?$"
             r"|\b(?:contract with|under contract at|under contract with|on the books of|"
             r"owned by|registered with|contracted to|contract at)\s+(?:the\s+)?$"
+            r"|\b(?:appearances|games|goals|matches|caps|starts|played|plays|playing|scored|"
+            r"scoring)\s+(?:\w+\s+){0,2}for\s+(?:the\s+)?$"
         ),
         genitive_before=r"\bof\s+(?:the\s+)?$",
         counterpart_before=(

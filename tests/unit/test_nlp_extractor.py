@@ -206,3 +206,25 @@ def test_sacking_club_is_not_the_destination(extractor: Extractor) -> None:
     moves = _moves(events)
     assert ("Mario Bruni", "Chelsea", None) in moves
     assert not any(person == "Mario Bruni" and to for person, _, to in moves)
+
+
+def test_match_report_names_no_mover(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Arsenal 2-1 Chelsea",
+        "Arsenal went ahead in the 14th minute when Mario Bruni turned in a low cross.",
+        "en",
+    )
+    assert events == []
+
+
+def test_loan_cut_short_returns_to_the_owner(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Bologna, le ultime",
+        "Mario Bruni, esterno di proprietà del Bologna, ha interrotto il prestito al Genoa "
+        "ed è rientrato alla base.",
+        "it",
+    )
+    assert (event.from_club, event.to_club) == ("Genoa", "Bologna")
+    assert (event.kind, event.stage) == ("return_from_loan", "official")
