@@ -79,7 +79,7 @@ class _Candidate:
     kind: Kind
     stage: Stage
     fee_eur: float | None
-    evidence: str
+    evidence: tuple[int, int]  # [start, end) of the evidence in the document text
     confidence: float
     strong: bool
     implicit_to: bool = False
@@ -456,8 +456,13 @@ class _Run:
             elif role in ("coach", "executive") and kind in ("unknown", "departure", "permanent"):
                 kind = "appointment"
             fee = self._fee_for(mention, fees, start, len(persons_in_sentence))
-            confidence = 0.45 + (0.25 if strong else 0.0) + (0.1 if stage_cues else 0.0)
-            confidence -= 0.15 if implicit_to else 0.0
+            confidence = _confidence(
+                tied_to=own_to is not None,
+                implicit_to=implicit_to,
+                both_clubs=from_club is not None and to_club is not None,
+                stage=stage if stage_cues else None,
+                role_cue=mention.person in self.roles,
+            )
             out.append(
                 _Candidate(
                     person=mention.person,
@@ -469,7 +474,7 @@ class _Run:
                     stage=stage,
                     fee_eur=fee,
                     evidence=self._evidence(start, end, mention),
-                    confidence=round(min(0.95, max(0.05, confidence)), 2),
+                    confidence=confidence,
                     strong=strong,
                     implicit_to=implicit_to,
                 )
@@ -620,13 +625,17 @@ class _Run:
             return float(fee.amount_eur)
         return None
 
-    def _evidence(self, start: int, end: int, mention: NameMention) -> str:
-        text = self.text[start:end]
-        if len(text) <= 300:
-            return text
-        left = max(start, mention.start - 150)
-        right = min(end, mention.end + 150)
-        return self.text[left:right].strip()
+    def _evidence(self, start: int, end: int, mention: NameMention) -> tuple[int, int]:
+        """The sentence's span, or up to 150 characters either side of the name in a
+        long one, without surrounding blanks."""
+        if end - start > 300:
+            start, end = max(start, mention.start - 150), min(end, mention.end + 150)
+        text = self.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return start, end
 
     # --- merging -------------------------------------------------------------------
 
@@ -708,7 +717,9 @@ class _Run:
             kind=kind,
             stage=stage,
             fee_eur=fee,
-            evidence=best.evidence,
+            evidence=self.text[best.evidence[0] : best.evidence[1]],
+            evidence_start=best.evidence[0],
+            evidence_end=best.evidence[1],
             confidence=round(confidence, 2),
             extras={"sentences": len(same)},
         )
@@ -810,6 +821,22 @@ def _last_break(p: LanguagePatterns, before: str) -> int | None:
     for match in p.clause_break.finditer(before):
         last = match.start()
     return last
+
+
+def _confidence(
+    *, tied_to: bool, implicit_to: bool, both_clubs: bool, stage: Stage | None, role_cue: bool
+) -> float:
+    """How sure one sentence makes a move: a destination tied to the person by a move
+    word, both ends named, an explicit stage cue (more for a settled one) and a role
+    word raise it; a buyer guessed from the article's subject lowers it."""
+    score = 0.4
+    score += 0.2 if tied_to else 0.0
+    score += 0.1 if both_clubs else 0.0
+    if stage is not None:
+        score += 0.15 if stage in ("agreed", "medical", "official") else 0.1
+    score += 0.05 if role_cue else 0.0
+    score -= 0.1 if implicit_to else 0.0
+    return round(min(0.95, max(0.05, score)), 2)
 
 
 def _stage_from(cues: Sequence[Cue], official_default: bool) -> Stage:

@@ -180,7 +180,7 @@ def _italian() -> LanguagePatterns:
             r"(?:\s+\w+){0,4}\s+(?:con|col)\s*" + _ART_IT.replace(r"\s*", "") + r"?\s*$"
         ),
         former_before=(
-            r"\b(?:ex|l'ex|gia|passato|trascorsi|cresciuto|cresciuta|vivaio|"
+            r"\b(?:ex|l'ex|gia|un passato|il passato|trascorsi|cresciuto|cresciuta|vivaio|"
             r"giovanili|primavera|contro|sfida|derby|battuto|battere|vittoria|"
             r"sconfitta|pareggio|partita|gara|match|segnato|gol)\s+"
             r"(?:\w+\s+){0,1}(?:(?:del|della|dell'|al|alla|all'|il|la|l'|col|con il|"
@@ -416,7 +416,8 @@ def _english() -> LanguagePatterns:
         ),
         departure_verb=(
             r"\b(?:sacked|dismissed|parted ways|parted company|released|"
-            r"leaves|left|departs|departed|resigned|terminated|mutual consent|"
+            r"leaves|has left|have left|left the club|departs|departed|resigned|terminated|"
+            r"mutual consent|"
             r"relieved of)\b"
         ),
         buyer_perspective=(

@@ -4,7 +4,7 @@ import pytest
 
 from nlp.extractor import Extractor, ExtractorSettings
 from nlp.gazetteer import Gazetteer
-from nlp.pipeline import prepare
+from nlp.pipeline import EXTRACTOR_VERSION, prepare
 from nlp.types import Mention
 
 FIXTURE = Path(__file__).parents[1] / "data" / "nlp" / "clubs.toml"
@@ -228,3 +228,52 @@ def test_loan_cut_short_returns_to_the_owner(extractor: Extractor) -> None:
     )
     assert (event.from_club, event.to_club) == ("Genoa", "Bologna")
     assert (event.kind, event.stage) == ("return_from_loan", "official")
+
+
+def test_evidence_offsets_point_into_the_document(extractor: Extractor) -> None:
+    body = (
+        "Il Genoa ha ufficializzato l'arrivo di Mario Bruni dal Torino a titolo definitivo. "
+        + "Il difensore ha firmato fino al 2029. " * 20
+        + "Intanto la Sampdoria è vicina a Luca Verdi del Palermo, con l'intesa per un "
+        + "prestito con diritto di riscatto "
+        + "fissato a otto milioni di euro, da versare in tre rate " * 8
+        + "."
+    )
+    doc = prepare("Genoa, ufficiale Bruni", body, "it")
+    events = extractor.extract(doc)
+    assert events
+    for event in events:
+        assert 0 <= event.evidence_start < event.evidence_end <= len(doc.text)
+        assert doc.text[event.evidence_start : event.evidence_end] == event.evidence
+        assert event.evidence == event.evidence.strip()
+        assert event.person.split()[-1] in event.evidence
+
+
+def test_mention_dict_carries_offsets_confidence_and_version(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor, "Genoa", "Il Genoa ha ufficializzato l'arrivo di Mario Bruni dal Torino.", "it"
+    )
+    row = event.to_dict()
+    assert row["extractor_version"] == EXTRACTOR_VERSION
+    assert {"evidence", "evidence_start", "evidence_end", "confidence"} <= set(row)
+    assert 0.0 <= row["confidence"] <= 1.0
+
+
+def test_confidence_ranks_explicit_official_moves_above_guessed_rumours(
+    extractor: Extractor,
+) -> None:
+    (official,) = _run(
+        extractor,
+        "Genoa",
+        "Ufficiale: il difensore Mario Bruni è passato dal Torino al Genoa a titolo definitivo.",
+        "it",
+    )
+    (guessed,) = _run(
+        extractor,
+        "Atalanta, obiettivo difesa",
+        "I nerazzurri cercano un difensore. L'altro obiettivo è Bianchi del Torino.",
+        "it",
+    )
+    assert (guessed.to_club, guessed.stage) == ("Atalanta", "interest")  # the subject
+    assert official.confidence > guessed.confidence
+    assert official.confidence >= 0.8 and guessed.confidence <= 0.6
