@@ -27,7 +27,7 @@ from nlp.language import is_supported
 from nlp.patterns import LanguagePatterns, patterns_for
 from nlp.people import NameMention, People, find_names, link_names, stopnames
 from nlp.textfold import fold
-from nlp.types import STAGES, Document, Kind, Mention, Role, Stage
+from nlp.types import STAGES, Document, Kind, Mention, Role, Span, Stage
 
 Side = Literal[
     "from", "to", "buyer", "owner", "counterpart", "subject_buyer", "subject_seller", "none"
@@ -50,6 +50,7 @@ _BEFORE = 70
 _AFTER = 60
 _COORDINATION = frozenset([" and ", " e ", " ed ", ", ", " or ", " o "])
 _APPOSITION = (",", "", ", il", ", l'")  # between a name and a role word after it
+_MIN_CLAUSE = 20  # characters each side of a semicolon for it to split a sentence
 _STRONG_GAP = 28  # characters between a person and "alla Juventus" for a direct link
 
 
@@ -119,7 +120,7 @@ class _Run:
         self.folded = fold(doc.text)
         self.lex = lex
         self.pats = pats
-        self.sentences = [(s.start, s.end) for s in doc.sentences] or [(0, len(doc.text))]
+        self.sentences = _clauses(self.text, doc.sentences) or [(0, len(doc.text))]
         self.sentence_starts = [start for start, _ in self.sentences]
         self.title_end = self.text.find("\n\n") if "\n\n" in self.text else 0
         self.clubs = self._resolve_clubs(self.gaz.find(doc.text, self.folded))
@@ -796,6 +797,22 @@ class _Positions(Generic[T]):
         """The last item starting in [start, end), if any."""
         index = bisect_left(self.starts, end) - 1
         return self.items[index] if index >= 0 and self.starts[index] >= start else None
+
+
+def _clauses(text: str, sentences: Sequence[Span]) -> list[tuple[int, int]]:
+    """Sentences cut at semicolons: "West Ham agree to send X to Fiorentina; Fulham
+    deny Roma contact over Y" reports two moves, each with its own stage."""
+    out: list[tuple[int, int]] = []
+    for sentence in sentences:
+        start, end = sentence.start, sentence.end
+        cut = text.find("; ", start, end)
+        while cut >= 0:
+            if cut - start >= _MIN_CLAUSE and end - cut >= _MIN_CLAUSE:
+                out.append((start, cut + 1))
+                start = cut + 2
+            cut = text.find("; ", cut + 2, end)
+        out.append((start, end))
+    return out
 
 
 def _vote(counts: dict[Role, int], role: Role) -> None:

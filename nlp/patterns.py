@@ -93,6 +93,11 @@ _ROLE_WORDS_EN = _words(
 )
 
 
+# A comma, or a short aside between commas, between a club and its verb
+# ("Fulham, meanwhile, have denied").
+_ASIDE = r",\s*(?:\w+\s+){0,2}\w+,\s*|,\s*"
+
+
 def _compile(**sources: str) -> LanguagePatterns:
     """A language's patterns from their sources, each built as its field's type says
     (the `_before` ones as `TailPattern`s, the sentence-level cue lists as phrases)."""
@@ -200,7 +205,8 @@ def _italian() -> LanguagePatterns:
             r"accelera|tenta|tratta|cerca)\b"
         ),
         subject_verb_after=(
-            r"^\s*(?:,\s*)?(?:che\s+)?(?:ha|hanno|sta|stanno|e|punta|puntano|vuole|vogliono|"
+            r"^\s*(?:" + _ASIDE + r")?(?:che\s+)?"
+            r"(?:ha|hanno|sta|stanno|e|punta|puntano|vuole|vogliono|"
             r"pensa|pensano|segue|seguono|cede|cedera|vende|ci prova|ci pensa|avrebbe|"
             r"avrebbero|potrebbe|dovra|deve|valuta|ha chiuso|chiude|accelera|tenta|insiste|"
             r"prova|lavora|tratta|ufficializza|annuncia|comunica|rinnova|blinda|prolunga|"
@@ -208,13 +214,16 @@ def _italian() -> LanguagePatterns:
             r"ingaggia|prende|acquista|sonda|sondato|osserva|monitora|riscatta|esercita|"
             r"batte|mette|fa|affonda|ha presentato|ha offerto|ha messo|ha avviato|ha trovato|"
             r"ha raggiunto|ha ceduto|ha individuato|ha scelto|sceglie|incassa|saluta|libera|"
+            r"smentisce|smentiscono|ha smentito|hanno smentito|"
             r"non|gia|infatti|intanto|invece|starebbe|sarebbe|e pronto|e pronta|torna|ritorna|"
             r"avanza|spinge|rilancia|attende|aspetta|chiede|chiedono|vorrebbe|vorrebbero)\b"
         ),
         seller_verb_after=(
             r"^\s*(?:[^.;]{0,25}?)\b(?:cede|cedera|cedere|cedendo|ceduto|vende|vendere|venduto|"
             r"vendera|incassa|libera|liberare|presta|prestare|girare|gira|saluta|lascia partire|"
-            r"ha accettato|accetta|apre alla cessione|chiede|chiedono|valuta il|fissa)"
+            r"ha accettato|accetta|apre alla cessione|chiede|chiedono|valuta il|fissa|"
+            # A club denying a report on its own player: "ha smentito i contatti con".
+            r"smentisce|smentiscono|ha smentito|hanno smentito|smentita)"
         ),
         bystander_before=(
             r"(?:\b(?:presidente|patron|proprietario|agente|procuratore|intermediario|"
@@ -352,7 +361,8 @@ def _english() -> LanguagePatterns:
             r"new signing|signing|recruitment)\b"
         ),
         subject_verb_after=(
-            r"^\s*(?:,\s*)?(?:have|has|had|are|is|were|was|will|would|could|may|might|want|"
+            r"^\s*(?:" + _ASIDE + r")?"
+            r"(?:have|has|had|are|is|were|was|will|would|could|may|might|want|"
             r"wants|agree|agreed|sign|signed|signs|complete|completed|completes|make|made|"
             r"submit|submitted|accept|accepted|reject|rejected|bid|target|targets|eye|eyes|"
             r"lead|leads|plan|plans|continue|continues|push|pushes|hope|hopes|face|prepare|"
@@ -365,14 +375,16 @@ def _english() -> LanguagePatterns:
             r"sell|sold|selling|cash|loan|loaned|release|released|sack|sacked|dismiss|"
             r"dismissed|part|parted|set|close|closing|edge|edging|do|does|did|not|never|"
             r"turn|turned|monitor|monitoring|consider|considering|explore|exploring|"
-            r"enquire|enquired|ask|asked|value|valued|demand|demanded)\b"
+            r"enquire|enquired|ask|asked|value|valued|demand|demanded|deny|denies|denied|"
+            r"dismissed reports|dismissed speculation|dismissed claims)\b"
         ),
         seller_verb_after=(
             r"^\s*(?:[^.;]{0,25}?)\b(?:sell|sold|selling|cash in|accept|accepted|accepts|"
             r"reject|rejected|rejects|turn down|turned down|turns down|let|allow|allowed|"
             r"release|released|loan out|loaned out|loan|loaned|offload|offloaded|value|"
             r"valued|demand|demanded|want|wants|ask|asking|asked|sanction|sanctioned|recall|"
-            r"recalled)\b(?!\s+(?:to sign|to bring|in signing))"
+            r"recalled|deny|denies|denied|dismissed reports|dismissed speculation|"
+            r"dismissed claims|rejected reports)\b(?!\s+(?:to sign|to bring|in signing))"
         ),
         bystander_before=(
             r"(?:\b(?:president|chairman|owner|co-owner|agent|adviser|advisor|journalist|"
@@ -391,6 +403,7 @@ def _english() -> LanguagePatterns:
             r"revealed|claimed|stated|wrote|reported|reports|tweeted|believes|thinks|feels|"
             r"has said|has admitted|has confirmed|has insisted|is understood|wants|wanted|"
             r"would like|is keen|has been keen|hopes|coached|managed|played alongside|"
+            r"eyes|is eyeing|targets|is targeting|has identified|has targeted|"
             r"injury|injured|is injured|suffered)\b"
         ),
         mover_before=(

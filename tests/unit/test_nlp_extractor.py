@@ -277,3 +277,25 @@ def test_confidence_ranks_explicit_official_moves_above_guessed_rumours(
     assert (guessed.to_club, guessed.stage) == ("Atalanta", "interest")  # the subject
     assert official.confidence > guessed.confidence
     assert official.confidence >= 0.8 and guessed.confidence <= 0.6
+
+
+def test_club_denying_talks_over_its_player_is_the_seller(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Chelsea news",
+        "Chelsea, meanwhile, have denied reports that they have held talks with Arsenal "
+        "over midfielder Mario Bruni.",
+        "en",
+    )
+    assert (event.from_club, event.to_club, event.stage) == ("Chelsea", "Arsenal", "denied")
+
+
+def test_semicolon_clauses_keep_their_own_stage(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "West Ham agree to send Mario Bruni to Brighton; Chelsea deny Arsenal talks over Verdi",
+        "West Ham have agreed to send Mario Bruni to Brighton.",
+        "en",
+    )
+    bruni = next(e for e in events if e.person == "Mario Bruni")
+    assert (bruni.to_club, bruni.stage) == ("Brighton", "agreed")
