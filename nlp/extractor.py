@@ -408,7 +408,7 @@ class _Run:
                 continue
             own_from, own_to, strong = self._own_clubs(mention, movers, usable, start)
             from_club = own_from or (shared_from[0] if shared_from else None)
-            to_club = own_to or self._shared_to(mention, usable, shared_to)
+            to_club = own_to or self._shared_to(mention, movers, usable, shared_to)
             implicit_to = False
             if kind_here == "return_from_loan" and to_club is None:
                 from_club, to_club = self._loan_return(mention, usable, from_club, subject)
@@ -602,11 +602,19 @@ class _Run:
         return after[0] if after else None
 
     def _shared_to(
-        self, mention: NameMention, sides: list[tuple[_Club, Side]], shared_to: list[str]
+        self,
+        mention: NameMention,
+        movers: list[NameMention],
+        sides: list[tuple[_Club, Side]],
+        shared_to: list[str],
     ) -> str | None:
-        after = [c.club_id for c, s in sides if s == "to" and c.start >= mention.end]
+        """A destination later in the sentence, unless another mover's name sits in
+        between ("signs X as Y heads to Hull": Hull is Y's)."""
+        after = [c for c, s in sides if s == "to" and c.start >= mention.end]
         if after:
-            return after[0]
+            club = after[0]
+            if not any(mention.end <= m.start < club.start for m in movers):
+                return club.club_id
         if shared_to:
             return shared_to[0]
         return None

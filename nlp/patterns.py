@@ -230,7 +230,7 @@ def _italian() -> LanguagePatterns:
             r"giornalista|esperto|dirigente|arbitro|collega|vicepresidente|sindaco|"
             r"telecronista|amministratore delegato|ad|dg|direttore generale|consulente|"
             r"avvocato|padre|fratello|moglie|portavoce|fonti|ct)\s+(?:\w+\s+){0,1}$"
-            r"|\b(?:da|dal|dalla|dallo|dagli)\s+(?:\w+\s+){0,2}$"
+            r"|\b(?:da|dal|dalla|dallo|dagli)\s+(?!svincolat)(?:\w+\s+){0,2}$"
             r"|\b(?:formazione|squadra|rosa|gruppo|uomini|ragazzi|truppa|scacchiere|"
             r"corte|idea|volonta|gestione|era|mani|filosofia|calcio|modulo|"
             r"assistente|vice|staff|secondo|secondo quanto riferito da|per|riferisce|"
@@ -282,7 +282,8 @@ def _italian() -> LanguagePatterns:
             r"incontro|nomi|piace|pista|idea|interess\w*|mirino|punta|pensa|cerca|rinforzo|"
             r"rinforzi|ritorno|arrivo|acquisto|colpo|accordo|intesa|offerta|fumata bianca|"
             r"visite mediche|firma|ufficiale|candidat\w*|profilo|osservato|seguito|"
-            r"radar|affondo|tentativo|assalto|vuole|vorrebbe|corte|chiesto|chiede)\b"
+            r"radar|affondo|tentativo|assalto|vuole|vorrebbe|corte|chiesto|chiede|tesserat\w*|"
+            r"ingaggiat\w*|acquistat\w*)\b"
         ),
         official_default=r"\b(?:cessione|ceduto|ceduta|passato|trasferito|acquistato)\b",
         negation=r"\b(?:non|nessun|nessuna|niente)\b",
@@ -354,7 +355,12 @@ def _english() -> LanguagePatterns:
             r"(?:the\s+)?$"
         ),
         city_to_before=r"(?:^|\s)to\s+$",
-        owner_after=r"^(?:'s|')?\s+(?:[\w-]+\s+){0,2}(?:" + _ROLE_WORDS_EN + r")\b",
+        # "Arsenal's young striker", "Lazio striker", not "Arsenal have signed striker".
+        owner_after=(
+            r"^(?:(?:'s|')\s+(?:[\w-]+\s+){0,2}|\s+(?:(?:young|new|former|veteran|teenage|"
+            r"experienced|talented|reserve|backup|first-choice|\w+-year-old)\s+)?)"
+            r"(?:" + _ROLE_WORDS_EN + r")\b"
+        ),
         buyer_after=(
             r"^(?:'s|')\s+(?:\w+\s+){0,2}(?:interest|bid|offer|approach|target|"
             r"pursuit|move|proposal|enquiry|attempt|advances|medical|talks|deal|"
@@ -387,7 +393,7 @@ def _english() -> LanguagePatterns:
             r"dismissed claims|rejected reports)\b(?!\s+(?:to sign|to bring|in signing))"
         ),
         bystander_before=(
-            r"(?:\b(?:president|chairman|owner|co-owner|agent|adviser|advisor|journalist|"
+            r"(?:\b(?:president|chairman|owner|co-owner|(?<!free )agent|adviser|advisor|journalist|"
             r"reporter|intermediary|representative|referee|pundit|spokesman|spokesperson|"
             r"chief executive|ceo|father|brother|wife|lawyer|insider|director|executive)\s+"
             r"(?:\w+\s+){0,1}$"

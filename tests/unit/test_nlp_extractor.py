@@ -299,3 +299,16 @@ def test_semicolon_clauses_keep_their_own_stage(extractor: Extractor) -> None:
     )
     bruni = next(e for e in events if e.person == "Mario Bruni")
     assert (bruni.to_club, bruni.stage) == ("Brighton", "agreed")
+
+
+@pytest.mark.parametrize(
+    ("body", "lang", "club"),
+    [
+        ("Arsenal have signed free agent goalkeeper Mario Bruni.", "en", "Arsenal"),
+        ("Il Genoa ha tesserato da svincolato il portiere Mario Bruni.", "it", "Genoa"),
+    ],
+)
+def test_free_agent_signing(extractor: Extractor, body: str, lang: str, club: str) -> None:
+    (event,) = _run(extractor, "Mercato", body, lang)
+    assert (event.person, event.from_club, event.to_club) == ("Mario Bruni", None, club)
+    assert (event.kind, event.stage) == ("free", "official")
