@@ -130,7 +130,7 @@ def _italian() -> LanguagePatterns:
             r"(?:\b(?:" + _BUYER_NOUNS_IT + r")(?:\s+\w+){0,3}\s+" + gen + r")"
             r"|\b(?:piace|piacciono|piaceva|interessa|interessano|serve|servirebbe|gradito|"
             r"vicino|vicinissimo|vicina|promesso|destinato|ad un passo|a un passo|un passo|"
-            r"propost[oa]|offert[oa]|"
+            r"proposto|offerto|"
             r"in orbita)\s+(?:anche\s+)?(?:al|alla|allo|all'|ai|agli|alle|a)\s*$"
             r"|\b(?:per|dal|dalla|dall'|da)\s+(?:parte\s+)?(?:del|della|dello|dell')\s*$"
         ),
@@ -183,6 +183,9 @@ def _italian() -> LanguagePatterns:
             r"negoziato|negoziazione|distanza|base|scambio|distanze|telefonata|discorsi|"
             r"filo diretto|fumata bianca|fumata nera)"
             r"(?:\s+\w+){0,4}\s+(?:con|col)\s*" + _ART_IT.replace(r"\s*", "") + r"?\s*$"
+            # An offer is made to the club that sells: "offerta all'Eintracht per X".
+            r"|\b(?:offerta|offerte|proposta|proposte|rilancio|controproposta)\s+"
+            r"(?:\w+\s+){0,3}(?:al|alla|allo|all'|ai|agli|alle)\s*$"
         ),
         former_before=(
             r"\b(?:ex|l'ex|gia|un passato|il passato|trascorsi|cresciuto|cresciuta|vivaio|"
@@ -230,6 +233,7 @@ def _italian() -> LanguagePatterns:
             r"giornalista|esperto|dirigente|arbitro|collega|vicepresidente|sindaco|"
             r"telecronista|amministratore delegato|ad|dg|direttore generale|consulente|"
             r"avvocato|padre|fratello|moglie|portavoce|fonti|ct)\s+(?:\w+\s+){0,1}$"
+            r"|\b(?:agente|procuratore|intermediario|avvocato|consulente),\s+$"
             r"|\b(?:da|dal|dalla|dallo|dagli)\s+(?!svincolat)(?:\w+\s+){0,2}$"
             r"|\b(?:formazione|squadra|rosa|gruppo|uomini|ragazzi|truppa|scacchiere|"
             r"corte|idea|volonta|gestione|era|mani|filosofia|calcio|modulo|"
@@ -237,7 +241,7 @@ def _italian() -> LanguagePatterns:
             r"ha confermato|ha detto|ha dichiarato|ha spiegato|ha ammesso|ha rivelato|"
             r"ha parlato|convinto|convincere|convinca|ritroverebbe|ritrova|ritrovare|"
             r"ritrovera|allenato|lanciato|scoperto|voluto|schierato|infortunio|infortuni|"
-            r"assenza|assenze|squalifica|stop)\s+(?:di\s+)?$"
+            r"assenza|assenze|squalifica|stop|speranza|\d-\d-\d(?:-\d)?)\s+(?:di\s+)?$"
             r"|\b(?:juventus|inter|milan|roma|napoli|lazio|atalanta)\s+di\s+$)"
         ),
         bystander_after=(
@@ -247,7 +251,10 @@ def _italian() -> LanguagePatterns:
             r"in conferenza|ai microfoni|a sky|a dazn|ha sottolineato|ha risposto|"
             r"non ha convinto|ha schierato|schiera|allena|potra contare|conta|spiegava|"
             r"vuole|voleva|chiede|chiedeva|aspetta|apprezza|ha apprezzato|si gode|"
-            r"dal canto suo|ha ripreso|ha incontrato|incontrera)\b"
+            r"dal canto suo|ha ripreso|ha incontrato|incontrera|considera|ritiene|stima|"
+            # The subject of a buyer's act: "il ds X ha presentato un'offerta".
+            r"ha presentato|ha avviato|ha formulato|ha avanzato|ha offerto|ha proposto|"
+            r"ha messo sul piatto|ha voluto|ha allenato)\b"
         ),
         mover_before=(
             r"\b(?:entourage|agente|agenti|procuratore|agenzia|intermediari|cessione|ritorno|"
@@ -397,6 +404,7 @@ def _english() -> LanguagePatterns:
             r"reporter|intermediary|representative|referee|pundit|spokesman|spokesperson|"
             r"chief executive|ceo|father|brother|wife|lawyer|insider|director|executive)\s+"
             r"(?:\w+\s+){0,1}$"
+            r"|\b(?:agent|adviser|advisor|lawyer|representative|intermediary),\s+$"
             r"|\b(?:by|according to|told|per|says|said|via|reporter|from journalist)\s+"
             r"(?:\w+\s+){0,1}$"
             r"|\b(?:under|impress|impressed|convince|convinced|persuade|persuaded|"

@@ -312,3 +312,16 @@ def test_free_agent_signing(extractor: Extractor, body: str, lang: str, club: st
     (event,) = _run(extractor, "Mercato", body, lang)
     assert (event.person, event.from_club, event.to_club) == ("Mario Bruni", None, club)
     assert (event.kind, event.stage) == ("free", "official")
+
+
+def test_offer_to_a_club_is_made_to_the_seller(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Milan, i rossoneri rompono gli indugi per Bruni",
+        "Il Milan accelera. Il direttore sportivo Luca Verdi ha presentato "
+        "un'offerta ufficiale al Torino per Mario Bruni, centrale che Paolo Neri considera "
+        "il profilo giusto. Il suo agente, "
+        "Carlo Rossi, ha curato la trattativa.",
+        "it",
+    )
+    assert _moves(events) == {("Mario Bruni", "Torino", "AC Milan")}
