@@ -376,12 +376,9 @@ class _Run:
         kind_cues = self.kind_cues.within(start, end)
         stage = _stage_from(stage_cues, self.official_default.any(start, end))
         outgoing = self.outgoing.any(start, end)
+        match_report = self.match_action.any(start, end)
         # The subject club is the implicit buyer only where a stage cue says a deal is on.
-        buyer_view = (
-            bool(stage_cues)
-            and self.buyer_view.any(start, end)
-            and not self.match_action.any(start, end)
-        )
+        buyer_view = bool(stage_cues) and self.buyer_view.any(start, end) and not match_report
         fees = self.fees.within(start, end)
         persons_in_sentence = {m.person for m in movers}
         shared_from = [c.club_id for c, s in sides if s in ("from", "subject_seller")]
@@ -390,9 +387,12 @@ class _Run:
         kind_here = _kind_from(kind_cues)
         is_extension = any(c.label == "extension" for c in kind_cues)
         coach_context = self.coach_context.any(start, end)
-        # No stage, kind or sale word: a match report or a training update, unless a
-        # move verb ties a person to a club ("passa al Genoa").
-        cueless = not (stage_cues or kind_cues or outgoing or self.official_default.any(start, end))
+        # No stage, kind or sale word, or words of a match or a training session and no
+        # kind word ("Everton sealed the points"): only a move verb tying a person to a
+        # club makes a move there ("passa al Genoa").
+        loose = (match_report and not kind_cues) or not (
+            stage_cues or kind_cues or outgoing or self.official_default.any(start, end)
+        )
         out: list[_Candidate] = []
         for mention in movers:
             quoted = _inside(self.quotes, mention.start)
@@ -439,7 +439,7 @@ class _Run:
                 to_club, implicit_to = subject, True
             if to_club is not None and to_club == from_club and not is_extension:
                 continue
-            if cueless and not strong:
+            if loose and not strong:
                 continue
             kind = kind_here
             role = self._role_of(mention, coach_context)
@@ -686,8 +686,17 @@ class _Run:
         best = max(same, key=lambda c: (c.strong, not c.implicit_to, c.confidence, -c.start))
         from_club = best.from_club or next((c.from_club for c in same if c.from_club), None)
         if from_club is None:
+            # Another sentence's origin, unless it belongs to a move elsewhere (an
+            # earlier transfer: "era arrivato a Zingonia dal Copenaghen").
             from_club = next(
-                (c.from_club for c in group if c.from_club and c.from_club != destination), None
+                (
+                    c.from_club
+                    for c in group
+                    if c.from_club
+                    and c.from_club != destination
+                    and c.to_club in (None, destination)
+                ),
+                None,
             )
         stages = {c.stage for c in same}
         stage: Stage

@@ -204,7 +204,9 @@ def _italian() -> LanguagePatterns:
         ),
         owner_after=r"(?!x)x",
         buyer_after=(
-            r"^\s+(?:su|per|punta|pensa|vuole|fa sul serio|ci prova|insiste|"
+            # "la Juve per Rossi", not "dallo Young Boys per 4 milioni" (a fee).
+            r"^\s+(?:su|per(?!\s+(?:circa\s+|oltre\s+|quasi\s+)?\d)|punta|pensa|vuole|"
+            r"fa sul serio|ci prova|insiste|"
             r"accelera|tenta|tratta|cerca)\b"
         ),
         subject_verb_after=(

@@ -325,3 +325,25 @@ def test_offer_to_a_club_is_made_to_the_seller(extractor: Extractor) -> None:
         "it",
     )
     assert _moves(events) == {("Mario Bruni", "Torino", "AC Milan")}
+
+
+def test_a_fee_after_the_selling_club_is_no_buyer(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Genoa",
+        "GENOA - Sta sostenendo le visite mediche il difensore Mario Bruni, in arrivo dal "
+        "Torino per 4 milioni.",
+        "it",
+    )
+    assert (event.from_club, event.to_club, event.stage) == ("Torino", "Genoa", "medical")
+
+
+def test_match_report_stage_words_make_no_move(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Chelsea 2-1 Arsenal",
+        "Arsenal almost equalised when Mario Bruni hit the crossbar, but Chelsea sealed the "
+        "points with 12 minutes left.",
+        "en",
+    )
+    assert events == []
