@@ -287,6 +287,8 @@ class _Run:
         after = self.folded[club.end : min(sent_end, club.end + _AFTER)]
         if p.former_before.search_reversed(back):
             return "none"
+        if p.paid_after.search(after):
+            return "from"  # "ai Wolves andranno 12 milioni": the club paid is the seller
         if club.kind == "city":  # "a Zingonia", "at Old Trafford": mostly a place
             return "to" if self._city_is_destination(club, back, sent_start) else "none"
         clause_start = _last_break(p, before)
@@ -414,8 +416,18 @@ class _Run:
                 from_club, to_club = self._loan_return(mention, usable, from_club, subject)
             if counterparts:
                 counterpart = counterparts[0]
+                if (
+                    own_to is None
+                    and from_club is None
+                    and self._leaves_for(mention, to_club, sides)
+                ):
+                    # "X is set to leave on loan, and the Gunners have agreed a deal with
+                    # Ipswich": a club that sells is the subject, the other side buys.
+                    from_club, to_club = to_club, None
                 if to_club is None and (from_club or subject not in (None, counterpart)):
-                    if from_club:
+                    if from_club == counterpart and subject not in (None, counterpart):
+                        to_club, implicit_to = subject, True  # both names of the seller
+                    elif from_club:
                         to_club = counterpart
                     elif len(persons_in_sentence) == 1 and not quoted:
                         from_club, to_club, implicit_to = counterpart, subject, True
@@ -481,6 +493,20 @@ class _Run:
                 )
             )
         return out
+
+    def _leaves_for(
+        self, mention: NameMention, club_id: str | None, sides: list[tuple[_Club, Side]]
+    ) -> bool:
+        """Whether a club taken as buyer because it is a grammatical subject comes after a
+        leaving word tied to the person ("X is set to leave, and the Gunners...")."""
+        club = next(
+            (c for c, side in sides if side == "subject_buyer" and c.club_id == club_id), None
+        )
+        return (
+            club is not None
+            and club.start > mention.end
+            and self.outgoing.any(mention.end, club.start)
+        )
 
     def _loan_return(
         self,

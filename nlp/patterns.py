@@ -73,6 +73,8 @@ class LanguagePatterns:
     # sacked"): a departure from the club that lets him go, with no destination.
     departed_before: TailPattern = _NEVER
     departed_after: re.Pattern[str] = re.compile(r"(?!x)x")
+    # Money going to a club: it is the one selling.
+    paid_after: re.Pattern[str] = re.compile(r"(?!x)x")
 
 
 _BUYER_NOUNS_IT = _words(
@@ -312,6 +314,10 @@ def _italian() -> LanguagePatterns:
             r"|\b(?:chiude|chiusa|finisce|finita|termina|terminata|conclude|conclusa)\s+"
             r"(?:\w+\s+){0,8}l'avventura (?:di|del tecnico|dell'allenatore)\s+)$"
         ),
+        paid_after=(
+            r"^\s+(?:andranno|andrebbero|vanno|andra|andrebbe|verranno versati|saranno versati)"
+            r"\s+(?:\w+\s+){0,2}(?:\d|milioni)"
+        ),
         departed_after=(
             r"^\s*(?:,[^,.;]{1,40},\s*)?(?:e stato\s+|e\s+|viene\s+)?(?:esonerato|esonerata|"
             r"sollevato dall'incarico|silurato)\b"
@@ -356,7 +362,7 @@ def _english() -> LanguagePatterns:
         counterpart_before=(
             r"\b(?:talks|agreed|agree|agreement|deal|negotiations|negotiating|discussions|"
             r"fee|terms|contact|meeting|meet|dealings|stand-off|gap)(?:\s+[\w£€$.-]+){0,5}"
-            r"\s+(?:with)\s+(?:the\s+)?$"
+            r"\s+(?:with)\s+(?:the\s+)?(?:(?:[\w-]+\s+){1,2}(?:side|club|outfit)\s+)?$"
         ),
         former_before=(
             r"\b(?:former|ex|ex-|formerly of|once of|against|beat|beating|"
@@ -463,6 +469,10 @@ def _english() -> LanguagePatterns:
             r"part ways with|parts ways with|parted ways with|terminated the contract of|"
             r"released)\s+(?:(?:head|coach|manager|boss|sporting|director|their|his|the|"
             r"defender|midfielder|striker|forward|goalkeeper|winger|player)\s+){0,3}$"
+        ),
+        paid_after=(
+            r"^\s+(?:will|would|are set to|are due to|stand to)\s+(?:receive|pocket|collect)\s+"
+            r"(?:\w+\s+){0,2}[£€$\d]"
         ),
         departed_after=(
             r"^\s*(?:,[^,.;]{1,40},\s*)?(?:has|have|had|was|were|is)\s+(?:been\s+)?"

@@ -347,3 +347,25 @@ def test_match_report_stage_words_make_no_move(extractor: Extractor) -> None:
         "en",
     )
     assert events == []
+
+
+def test_leaving_player_and_the_deal_with_the_other_side(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Chelsea news",
+        "Young striker Mario Bruni is set to leave on loan, and Chelsea have already agreed "
+        "a season-long deal with Premier League side Brighton.",
+        "en",
+    )
+    assert (event.from_club, event.to_club, event.kind) == ("Chelsea", "Brighton", "loan")
+
+
+def test_money_paid_to_a_club_makes_it_the_seller(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Genoa",
+        "GENOA - Accordo raggiunto con il Torino per il portiere Mario Bruni: ai granata "
+        "andranno 5 milioni di euro.",
+        "it",
+    )
+    assert (event.from_club, event.to_club, event.stage) == ("Torino", "Genoa", "agreed")
