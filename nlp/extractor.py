@@ -408,6 +408,9 @@ class _Run:
             if self._departs(mention, start, end):
                 out.append(self._departure(mention, usable, start, end, stage, coach_context))
                 continue
+            if subject and self._handed_the_team(mention, start):
+                out.append(self._appointment(mention, subject, start, end, stage))
+                continue
             own_from, own_to, strong = self._own_clubs(mention, movers, usable, start)
             from_club = own_from or (shared_from[0] if shared_from else None)
             to_club = own_to or self._shared_to(mention, movers, usable, shared_to)
@@ -540,6 +543,35 @@ class _Run:
             return True
         after_end = min(end, mention.end + 60)
         return p.departed_after.search(self.folded, mention.end, after_end) is not None
+
+    def _handed_the_team(self, mention: NameMention, start: int) -> bool:
+        back = self.folded[max(start, mention.start - 70) : mention.start][::-1]
+        return self.pats.appointed_before.search_reversed(back) is not None
+
+    def _appointment(
+        self, mention: NameMention, club: str, start: int, end: int, stage: Stage
+    ) -> _Candidate:
+        """The coach a club hands its team to ("ha affidato la squadra a X", "la panchina
+        va a X"): an appointment by the passage's club."""
+        return _Candidate(
+            person=mention.person,
+            start=mention.start,
+            role="coach",
+            from_club=self.affiliation.get(mention.person),
+            to_club=club,
+            kind="appointment",
+            stage=stage,
+            fee_eur=None,
+            evidence=self._evidence(start, end, mention),
+            confidence=_confidence(
+                tied_to=True,
+                implicit_to=False,
+                both_clubs=False,
+                stage=stage if stage != "rumour" else None,
+                role_cue=True,
+            ),
+            strong=True,
+        )
 
     def _departure(
         self,

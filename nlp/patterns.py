@@ -73,6 +73,8 @@ class LanguagePatterns:
     # sacked"): a departure from the club that lets him go, with no destination.
     departed_before: TailPattern = _NEVER
     departed_after: re.Pattern[str] = re.compile(r"(?!x)x")
+    # The person handed a team ("ha affidato la squadra a X"): the subject club's coach.
+    appointed_before: TailPattern = _NEVER
     # Money going to a club: it is the one selling.
     paid_after: re.Pattern[str] = re.compile(r"(?!x)x")
 
@@ -294,7 +296,8 @@ def _italian() -> LanguagePatterns:
             r"rinforzi|ritorno|arrivo|acquisto|colpo|accordo|intesa|offerta|fumata bianca|"
             r"visite mediche|firma|ufficiale|candidat\w*|profilo|osservato|seguito|"
             r"radar|affondo|tentativo|assalto|vuole|vorrebbe|corte|chiesto|chiede|tesserat\w*|"
-            r"ingaggiat\w*|acquistat\w*)\b"
+            r"ingaggiat\w*|ingaggio|ufficializzat\w*|acquistat\w*|salta|saltato|saltata|"
+            r"sfumato|sfumata|naufragato|naufragata|tramontato|tramontata)\b"
         ),
         official_default=r"\b(?:cessione|ceduto|ceduta|passato|trasferito|acquistato)\b",
         negation=r"\b(?:non|nessun|nessuna|niente)\b",
@@ -313,6 +316,12 @@ def _italian() -> LanguagePatterns:
             r"|\bsi separano le strade (?:di|tra)\s+"
             r"|\b(?:chiude|chiusa|finisce|finita|termina|terminata|conclude|conclusa)\s+"
             r"(?:\w+\s+){0,8}l'avventura (?:di|del tecnico|dell'allenatore)\s+)$"
+        ),
+        appointed_before=(
+            r"(?:\b(?:affidato|affidata|affida|affidano|affidera|affidare)\s+(?:la squadra|"
+            r"la panchina|la guida tecnica|la prima squadra|il timone)\s+(?:\w+\s+){0,2}"
+            r"(?:a|ad)\s+"
+            r"|\bla panchina\s+(?:\w+\s+){0,2}(?:va|andra|passa|e affidata)\s+(?:a|ad)\s+)$"
         ),
         paid_after=(
             r"^\s+(?:andranno|andrebbero|vanno|andra|andrebbe|verranno versati|saranno versati)"

@@ -369,3 +369,18 @@ def test_money_paid_to_a_club_makes_it_the_seller(extractor: Extractor) -> None:
         "it",
     )
     assert (event.from_club, event.to_club, event.stage) == ("Torino", "Genoa", "agreed")
+
+
+def test_club_hands_its_team_to_a_new_coach(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Genoa, cambio in panchina",
+        "GENOA - Il club ha comunicato l'esonero di Mario Bruni e ha affidato la squadra a "
+        "Luca Verdi, che era senza panchina dall'estate.",
+        "it",
+    )
+    moves = {(e.person, e.from_club, e.to_club, e.kind) for e in events}
+    assert moves == {
+        ("Mario Bruni", "Genoa", None, "departure"),
+        ("Luca Verdi", None, "Genoa", "appointment"),
+    }
