@@ -50,6 +50,7 @@ _BEFORE = 70
 _AFTER = 60
 _COORDINATION = frozenset([" and ", " e ", " ed ", ", ", " or ", " o "])
 _APPOSITION = (",", "", ", il", ", l'")  # between a name and a role word after it
+_NOT_A_PRICE = ("salary", "clause", "target")  # amounts that are no transfer fee
 _MIN_CLAUSE = 20  # characters each side of a semicolon for it to split a sentence
 _STRONG_GAP = 28  # characters between a person and "alla Juventus" for a direct link
 
@@ -272,8 +273,12 @@ class _Run:
         for index, (start, end) in enumerate(self.sentences):
             mentions = mentions_by_sentence[index]
             if not mentions:
-                if previous and "\n\n" not in self.text[previous[0].start : start]:
-                    self._carry_kind(previous, start, end)
+                if previous:
+                    breaks = self.text.count("\n\n", previous[0].start, start)
+                    if breaks == 0:
+                        self._carry_kind(previous, start, end)
+                    if breaks <= 1:
+                        self._carry_fee(previous, start, end)
                 previous = []
                 continue
             previous = self._sentence_events(start, end, mentions, sides_by_sentence[index])
@@ -619,6 +624,18 @@ class _Run:
             ):
                 candidate.kind = kind
 
+    def _carry_fee(self, previous: list[_Candidate], start: int, end: int) -> None:
+        """A nameless sentence right after one person's move, up to the next paragraph's
+        first, gives its price ("La proposta rossonera è di 20 milioni più 3 di bonus")."""
+        if not self.fees.any(start, end) or len({c.person for c in previous}) != 1:
+            return
+        fee = next((f for f in self.fees.within(start, end) if f.kind not in _NOT_A_PRICE), None)
+        if fee is None:
+            return
+        for candidate in previous:
+            if candidate.fee_eur is None and candidate.to_club is not None:
+                candidate.fee_eur = float(fee.amount_eur)
+
     def _coach_like(self, mention: NameMention) -> bool:
         """Whether a coach word sits within a few words of the mention."""
         return self.coach_context.any(mention.start - 45, mention.start) or self.coach_context.any(
@@ -681,7 +698,7 @@ class _Run:
         self, mention: NameMention, fees: list[Fee], sent_start: int, people: int
     ) -> float | None:
         for fee in fees:
-            if fee.kind in ("salary", "clause", "target"):
+            if fee.kind in _NOT_A_PRICE:
                 continue
             position = fee.start
             between = self.folded[min(position, mention.end) : max(position, mention.start)]

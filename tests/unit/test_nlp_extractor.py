@@ -384,3 +384,14 @@ def test_club_hands_its_team_to_a_new_coach(extractor: Extractor) -> None:
         ("Mario Bruni", "Genoa", None, "departure"),
         ("Luca Verdi", None, "Genoa", "appointment"),
     }
+
+
+def test_price_in_the_next_sentence_belongs_to_the_move(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Milan, offerta per Bruni",
+        "Il Milan ha presentato un'offerta al Torino per Mario Bruni.\n\n"
+        "La proposta rossonera è di 20 milioni più 3 di bonus.",
+        "it",
+    )
+    assert (event.to_club, event.fee_eur) == ("AC Milan", 20_000_000)
