@@ -892,17 +892,17 @@ class _Positions(Generic[T]):
 
 
 def _clauses(text: str, sentences: Sequence[Span]) -> list[tuple[int, int]]:
-    """Sentences cut at semicolons: "West Ham agree to send X to Fiorentina; Fulham
-    deny Roma contact over Y" reports two moves, each with its own stage."""
+    """Sentences cut where a new clause starts: at semicolons ("West Ham agree to send
+    X to Fiorentina; Fulham deny Roma contact over Y") and at "as"/"while" before a
+    capital ("Brighton hand X new deal as Chelsea circle Y"): each reports its own
+    move with its own stage."""
     out: list[tuple[int, int]] = []
     for sentence in sentences:
         start, end = sentence.start, sentence.end
-        cut = text.find("; ", start, end)
-        while cut >= 0:
-            if cut - start >= _MIN_CLAUSE and end - cut >= _MIN_CLAUSE:
-                out.append((start, cut + 1))
-                start = cut + 2
-            cut = text.find("; ", cut + 2, end)
+        for cut in _CLAUSE_CUT.finditer(text, start, end):
+            if cut.start() - start >= _MIN_CLAUSE and end - cut.start() >= _MIN_CLAUSE:
+                out.append((start, cut.start()))
+                start = cut.end()
         out.append((start, end))
     return out
 
@@ -974,6 +974,7 @@ def _kind_from(cues: Sequence[Cue]) -> Kind:
     return "unknown"
 
 
+_CLAUSE_CUT = re.compile(r";\s+|\s+(?:as|while|whilst)\s+(?=[A-Z])")
 _QUOTE = re.compile(r'"[^"\n]*"')
 _DIGIT = re.compile(r"\d")
 

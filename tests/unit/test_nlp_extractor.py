@@ -290,17 +290,6 @@ def test_club_denying_talks_over_its_player_is_the_seller(extractor: Extractor) 
     assert (event.from_club, event.to_club, event.stage) == ("Chelsea", "Arsenal", "denied")
 
 
-def test_semicolon_clauses_keep_their_own_stage(extractor: Extractor) -> None:
-    events = _run(
-        extractor,
-        "West Ham agree to send Mario Bruni to Brighton; Chelsea deny Arsenal talks over Verdi",
-        "West Ham have agreed to send Mario Bruni to Brighton.",
-        "en",
-    )
-    bruni = next(e for e in events if e.person == "Mario Bruni")
-    assert (bruni.to_club, bruni.stage) == ("Brighton", "agreed")
-
-
 @pytest.mark.parametrize(
     ("body", "lang", "club"),
     [
@@ -395,3 +384,28 @@ def test_price_in_the_next_sentence_belongs_to_the_move(extractor: Extractor) ->
         "it",
     )
     assert (event.to_club, event.fee_eur) == ("AC Milan", 20_000_000)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        (
+            "West Ham agree to send Mario Bruni to Brighton; Chelsea deny Arsenal talks over Verdi",
+            "West Ham have agreed to send Mario Bruni to Brighton.",
+            ("permanent", "agreed", "Brighton"),
+        ),
+        (
+            "Chelsea hand Mario Bruni new deal as Arsenal and Brighton circle Luca Verdi",
+            "Chelsea have handed goalkeeper Mario Bruni a new contract until 2030.",
+            ("extension", "official", "Chelsea"),
+        ),
+    ],
+)
+def test_headline_clauses_keep_their_own_move(
+    extractor: Extractor, title: str, body: str, expected: tuple[str, str, str]
+) -> None:
+    """A semicolon or an "as"/"while" before a capital starts another move."""
+    events = _run(extractor, title, body, "en")
+    bruni = next(e for e in events if e.person == "Mario Bruni")
+    assert (bruni.kind, bruni.stage, bruni.to_club) == expected
+    assert not any(e.person.endswith("Verdi") and e.kind == "extension" for e in events)
