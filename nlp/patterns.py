@@ -69,6 +69,14 @@ class LanguagePatterns:
     match_action: tuple[str, ...] = ()
     # A deal noun then "per"/"for" right before a person: the one being bought.
     deal_for_before: TailPattern = _NEVER
+    # The person as the one sacked or released ("esonerato Rubini", "Rubini was
+    # sacked"): a departure from the club that lets him go, with no destination.
+    departed_before: TailPattern = _NEVER
+    departed_after: re.Pattern[str] = re.compile(r"(?!x)x")
+    # The person handed a team ("ha affidato la squadra a X"): the subject club's coach.
+    appointed_before: TailPattern = _NEVER
+    # Money going to a club: it is the one selling.
+    paid_after: re.Pattern[str] = re.compile(r"(?!x)x")
 
 
 _BUYER_NOUNS_IT = _words(
@@ -87,6 +95,11 @@ _ROLE_WORDS_EN = _words(
     "attacker|left-back|right-back|wing-back|teenager|academy graduate|loanee|sporting director|"
     "director|midfield|defensive|central|academy|prospect|international|veteran|forward"
 )
+
+
+# A comma, or a short aside between commas, between a club and its verb
+# ("Fulham, meanwhile, have denied").
+_ASIDE = r",\s*(?:\w+\s+){0,2}\w+,\s*|,\s*"
 
 
 def _compile(**sources: str) -> LanguagePatterns:
@@ -121,7 +134,7 @@ def _italian() -> LanguagePatterns:
             r"(?:\b(?:" + _BUYER_NOUNS_IT + r")(?:\s+\w+){0,3}\s+" + gen + r")"
             r"|\b(?:piace|piacciono|piaceva|interessa|interessano|serve|servirebbe|gradito|"
             r"vicino|vicinissimo|vicina|promesso|destinato|ad un passo|a un passo|un passo|"
-            r"propost[oa]|offert[oa]|"
+            r"proposto|offerto|"
             r"in orbita)\s+(?:anche\s+)?(?:al|alla|allo|all'|ai|agli|alle|a)\s*$"
             r"|\b(?:per|dal|dalla|dall'|da)\s+(?:parte\s+)?(?:del|della|dello|dell')\s*$"
         ),
@@ -133,7 +146,11 @@ def _italian() -> LanguagePatterns:
             r"arriva|arrivare|arrivato|arrivata|arriverebbe|giunto|preso|acquistato|riscattato|"
             r"ingaggiato|prestito|esonerato|esonerata)\s+(?:\w+\s+){0,2}"
             r"(?:dal|dalla|dallo|dall'|dai|dagli|da)\s*$"
-            r"|(?:^|[\s,(])(?:dal|dalla|dallo|dall'|dai|dagli)\s*$)"
+            r"|(?:^|[\s,(])(?:dal|dalla|dallo|dall'|dai|dagli)\s*$"
+            # A loan cut short: the club he was lent to is the one he leaves.
+            r"|\b(?:interrompe|interrotto|interrompere|interrompono|richiamato|richiama|"
+            r"richiamare)\s+(?:\w+\s+){0,3}(?:il\s+|dal\s+)?prestito\s+(?:di\s+\w+\s+(?:\w+\s+)?)?"
+            r"(?:al|alla|allo|all'|ai|agli|a|in)\s*$)"
         ),
         to_before=(
             r"(?:\b(?:passa|passare|passato|passaggio|approda|approdare|approdato|approdo|"
@@ -170,22 +187,35 @@ def _italian() -> LanguagePatterns:
             r"negoziato|negoziazione|distanza|base|scambio|distanze|telefonata|discorsi|"
             r"filo diretto|fumata bianca|fumata nera)"
             r"(?:\s+\w+){0,4}\s+(?:con|col)\s*" + _ART_IT.replace(r"\s*", "") + r"?\s*$"
+            # An offer is made to the club that sells: "offerta all'Eintracht per X".
+            r"|\b(?:offerta|offerte|proposta|proposte|rilancio|controproposta)\s+"
+            r"(?:\w+\s+){0,3}(?:al|alla|allo|all'|ai|agli|alle)\s*$"
         ),
         former_before=(
-            r"\b(?:ex|l'ex|gia|passato|trascorsi|cresciuto|cresciuta|vivaio|"
+            r"\b(?:ex|l'ex|gia|un passato|il passato|trascorsi|cresciuto|cresciuta|vivaio|"
             r"giovanili|primavera|contro|sfida|derby|battuto|battere|vittoria|"
             r"sconfitta|pareggio|partita|gara|match|segnato|gol)\s+"
             r"(?:\w+\s+){0,1}(?:(?:del|della|dell'|al|alla|all'|il|la|l'|col|con il|"
             r"contro il|contro la|nel|nella|nell')\s*)?$"
         ),
-        city_to_before=r"(?:^|\s)(?:a|ad|in)\s+$",
+        # A town or training ground is a destination only after a verb of arriving.
+        city_to_before=(
+            r"\b(?:arriva|arrivato|arrivata|arrivera|atteso|attesa|vola|volato|volera|"
+            r"sbarca|sbarcato|approda|approdato|trasferisce|trasferito|trasferira|torna|"
+            r"tornato|tornare|tornera|va|andra|andare|passa|passare|sposta|spostarsi|ritorno|"
+            r"arrivo|approdo|trasferimento|passaggio)\s+"
+            r"(?:\w+\s+){0,3}(?:a|ad|in)\s+$"
+        ),
         owner_after=r"(?!x)x",
         buyer_after=(
-            r"^\s+(?:su|per|punta|pensa|vuole|fa sul serio|ci prova|insiste|"
+            # "la Juve per Rossi", not "dallo Young Boys per 4 milioni" (a fee).
+            r"^\s+(?:su|per(?!\s+(?:circa\s+|oltre\s+|quasi\s+)?\d)|punta|pensa|vuole|"
+            r"fa sul serio|ci prova|insiste|"
             r"accelera|tenta|tratta|cerca)\b"
         ),
         subject_verb_after=(
-            r"^\s*(?:,\s*)?(?:che\s+)?(?:ha|hanno|sta|stanno|e|punta|puntano|vuole|vogliono|"
+            r"^\s*(?:" + _ASIDE + r")?(?:che\s+)?"
+            r"(?:ha|hanno|sta|stanno|e|punta|puntano|vuole|vogliono|"
             r"pensa|pensano|segue|seguono|cede|cedera|vende|ci prova|ci pensa|avrebbe|"
             r"avrebbero|potrebbe|dovra|deve|valuta|ha chiuso|chiude|accelera|tenta|insiste|"
             r"prova|lavora|tratta|ufficializza|annuncia|comunica|rinnova|blinda|prolunga|"
@@ -193,27 +223,31 @@ def _italian() -> LanguagePatterns:
             r"ingaggia|prende|acquista|sonda|sondato|osserva|monitora|riscatta|esercita|"
             r"batte|mette|fa|affonda|ha presentato|ha offerto|ha messo|ha avviato|ha trovato|"
             r"ha raggiunto|ha ceduto|ha individuato|ha scelto|sceglie|incassa|saluta|libera|"
+            r"smentisce|smentiscono|ha smentito|hanno smentito|"
             r"non|gia|infatti|intanto|invece|starebbe|sarebbe|e pronto|e pronta|torna|ritorna|"
             r"avanza|spinge|rilancia|attende|aspetta|chiede|chiedono|vorrebbe|vorrebbero)\b"
         ),
         seller_verb_after=(
             r"^\s*(?:[^.;]{0,25}?)\b(?:cede|cedera|cedere|cedendo|ceduto|vende|vendere|venduto|"
             r"vendera|incassa|libera|liberare|presta|prestare|girare|gira|saluta|lascia partire|"
-            r"ha accettato|accetta|apre alla cessione|chiede|chiedono|valuta il|fissa)"
+            r"ha accettato|accetta|apre alla cessione|chiede|chiedono|valuta il|fissa|"
+            # A club denying a report on its own player: "ha smentito i contatti con".
+            r"smentisce|smentiscono|ha smentito|hanno smentito|smentita)"
         ),
         bystander_before=(
             r"(?:\b(?:presidente|patron|proprietario|agente|procuratore|intermediario|"
             r"giornalista|esperto|dirigente|arbitro|collega|vicepresidente|sindaco|"
             r"telecronista|amministratore delegato|ad|dg|direttore generale|consulente|"
             r"avvocato|padre|fratello|moglie|portavoce|fonti|ct)\s+(?:\w+\s+){0,1}$"
-            r"|\b(?:da|dal|dalla|dallo|dagli)\s+(?:\w+\s+){0,2}$"
+            r"|\b(?:agente|procuratore|intermediario|avvocato|consulente),\s+$"
+            r"|\b(?:da|dal|dalla|dallo|dagli)\s+(?!svincolat)(?:\w+\s+){0,2}$"
             r"|\b(?:formazione|squadra|rosa|gruppo|uomini|ragazzi|truppa|scacchiere|"
             r"corte|idea|volonta|gestione|era|mani|filosofia|calcio|modulo|"
             r"assistente|vice|staff|secondo|secondo quanto riferito da|per|riferisce|"
             r"ha confermato|ha detto|ha dichiarato|ha spiegato|ha ammesso|ha rivelato|"
             r"ha parlato|convinto|convincere|convinca|ritroverebbe|ritrova|ritrovare|"
             r"ritrovera|allenato|lanciato|scoperto|voluto|schierato|infortunio|infortuni|"
-            r"assenza|assenze|squalifica|stop)\s+(?:di\s+)?$"
+            r"assenza|assenze|squalifica|stop|speranza|\d-\d-\d(?:-\d)?)\s+(?:di\s+)?$"
             r"|\b(?:juventus|inter|milan|roma|napoli|lazio|atalanta)\s+di\s+$)"
         ),
         bystander_after=(
@@ -223,7 +257,10 @@ def _italian() -> LanguagePatterns:
             r"in conferenza|ai microfoni|a sky|a dazn|ha sottolineato|ha risposto|"
             r"non ha convinto|ha schierato|schiera|allena|potra contare|conta|spiegava|"
             r"vuole|voleva|chiede|chiedeva|aspetta|apprezza|ha apprezzato|si gode|"
-            r"dal canto suo|ha ripreso|ha incontrato|incontrera)\b"
+            r"dal canto suo|ha ripreso|ha incontrato|incontrera|considera|ritiene|stima|"
+            # The subject of a buyer's act: "il ds X ha presentato un'offerta".
+            r"ha presentato|ha avviato|ha formulato|ha avanzato|ha offerto|ha proposto|"
+            r"ha messo sul piatto|ha voluto|ha allenato)\b"
         ),
         mover_before=(
             r"\b(?:entourage|agente|agenti|procuratore|agenzia|intermediari|cessione|ritorno|"
@@ -258,7 +295,9 @@ def _italian() -> LanguagePatterns:
             r"incontro|nomi|piace|pista|idea|interess\w*|mirino|punta|pensa|cerca|rinforzo|"
             r"rinforzi|ritorno|arrivo|acquisto|colpo|accordo|intesa|offerta|fumata bianca|"
             r"visite mediche|firma|ufficiale|candidat\w*|profilo|osservato|seguito|"
-            r"radar|affondo|tentativo|assalto|vuole|vorrebbe|corte|chiesto|chiede)\b"
+            r"radar|affondo|tentativo|assalto|vuole|vorrebbe|corte|chiesto|chiede|tesserat\w*|"
+            r"ingaggiat\w*|ingaggio|ufficializzat\w*|acquistat\w*|salta|saltato|saltata|"
+            r"sfumato|sfumata|naufragato|naufragata|tramontato|tramontata)\b"
         ),
         official_default=r"\b(?:cessione|ceduto|ceduta|passato|trasferito|acquistato)\b",
         negation=r"\b(?:non|nessun|nessuna|niente)\b",
@@ -266,6 +305,31 @@ def _italian() -> LanguagePatterns:
             r"\b(?:intesa|accordo|offerta|offerte|proposta|contatti|contatto|trattativa|"
             r"affondo|assalto|blitz|sondaggio|rilancio|pressing|fumata bianca|prestito|"
             r"ok|si)\b[^.;:]{0,40}\bper\s+(?:il\s+|l')?$"
+        ),
+        departed_before=(
+            r"(?:\b(?:esonerato|esonerata|esonera|esonerano|esonerare|esonero|silurato|"
+            r"sollevato dall'incarico|congedato)\s+(?:(?:di|del|il|l'|tecnico|allenatore|"
+            r"mister|ds|direttore sportivo)\s*){0,3}"
+            r"|\b(?:risoluzione|rescissione)\s+(?:consensuale\s+)?(?:del\s+contratto\s+)?"
+            r"(?:(?:con|di|per)\s+)(?:(?:il|l'|tecnico|allenatore|difensore|attaccante|"
+            r"centrocampista|portiere|giocatore)\s*){0,2}"
+            r"|\bsi separano le strade (?:di|tra)\s+"
+            r"|\b(?:chiude|chiusa|finisce|finita|termina|terminata|conclude|conclusa)\s+"
+            r"(?:\w+\s+){0,8}l'avventura (?:di|del tecnico|dell'allenatore)\s+)$"
+        ),
+        appointed_before=(
+            r"(?:\b(?:affidato|affidata|affida|affidano|affidera|affidare)\s+(?:la squadra|"
+            r"la panchina|la guida tecnica|la prima squadra|il timone)\s+(?:\w+\s+){0,2}"
+            r"(?:a|ad)\s+"
+            r"|\bla panchina\s+(?:\w+\s+){0,2}(?:va|andra|passa|e affidata)\s+(?:a|ad)\s+)$"
+        ),
+        paid_after=(
+            r"^\s+(?:andranno|andrebbero|vanno|andra|andrebbe|verranno versati|saranno versati)"
+            r"\s+(?:\w+\s+){0,2}(?:\d|milioni)"
+        ),
+        departed_after=(
+            r"^\s*(?:,[^,.;]{1,40},\s*)?(?:e stato\s+|e\s+|viene\s+)?(?:esonerato|esonerata|"
+            r"sollevato dall'incarico|silurato)\b"
         ),
         match_action=(
             r"\b(?:minuto|ripresa|primo tempo|secondo tempo|rigore|dischetto|pareggio|pari|"
@@ -300,27 +364,35 @@ def _english() -> LanguagePatterns:
             r"\b(?:" + _ROLE_WORDS_EN + r")\s+(?:\w+\s+){0,1}(?:of|at)\s+(?:the\s+)?$"
             r"|\b(?:contract with|under contract at|under contract with|on the books of|"
             r"owned by|registered with|contracted to|contract at)\s+(?:the\s+)?$"
+            r"|\b(?:appearances|games|goals|matches|caps|starts|played|plays|playing|scored|"
+            r"scoring)\s+(?:\w+\s+){0,2}for\s+(?:the\s+)?$"
         ),
         genitive_before=r"\bof\s+(?:the\s+)?$",
         counterpart_before=(
             r"\b(?:talks|agreed|agree|agreement|deal|negotiations|negotiating|discussions|"
             r"fee|terms|contact|meeting|meet|dealings|stand-off|gap)(?:\s+[\w£€$.-]+){0,5}"
-            r"\s+(?:with)\s+(?:the\s+)?$"
+            r"\s+(?:with)\s+(?:the\s+)?(?:(?:[\w-]+\s+){1,2}(?:side|club|outfit)\s+)?$"
         ),
         former_before=(
             r"\b(?:former|ex|ex-|formerly of|once of|against|beat|beating|"
             r"lost to|draw with|drew with|scored against|youth|academy)\s+"
             r"(?:the\s+)?$"
         ),
-        city_to_before=r"(?:^|\s)(?:to|in)\s+$",
-        owner_after=r"^(?:'s|')?\s+(?:[\w-]+\s+){0,2}(?:" + _ROLE_WORDS_EN + r")\b",
+        city_to_before=r"(?:^|\s)to\s+$",
+        # "Arsenal's young striker", "Lazio striker", not "Arsenal have signed striker".
+        owner_after=(
+            r"^(?:(?:'s|')\s+(?:[\w-]+\s+){0,2}|\s+(?:(?:young|new|former|veteran|teenage|"
+            r"experienced|talented|reserve|backup|first-choice|\w+-year-old)\s+)?)"
+            r"(?:" + _ROLE_WORDS_EN + r")\b"
+        ),
         buyer_after=(
             r"^(?:'s|')\s+(?:\w+\s+){0,2}(?:interest|bid|offer|approach|target|"
             r"pursuit|move|proposal|enquiry|attempt|advances|medical|talks|deal|"
             r"new signing|signing|recruitment)\b"
         ),
         subject_verb_after=(
-            r"^\s*(?:,\s*)?(?:have|has|had|are|is|were|was|will|would|could|may|might|want|"
+            r"^\s*(?:" + _ASIDE + r")?"
+            r"(?:have|has|had|are|is|were|was|will|would|could|may|might|want|"
             r"wants|agree|agreed|sign|signed|signs|complete|completed|completes|make|made|"
             r"submit|submitted|accept|accepted|reject|rejected|bid|target|targets|eye|eyes|"
             r"lead|leads|plan|plans|continue|continues|push|pushes|hope|hopes|face|prepare|"
@@ -333,20 +405,23 @@ def _english() -> LanguagePatterns:
             r"sell|sold|selling|cash|loan|loaned|release|released|sack|sacked|dismiss|"
             r"dismissed|part|parted|set|close|closing|edge|edging|do|does|did|not|never|"
             r"turn|turned|monitor|monitoring|consider|considering|explore|exploring|"
-            r"enquire|enquired|ask|asked|value|valued|demand|demanded)\b"
+            r"enquire|enquired|ask|asked|value|valued|demand|demanded|deny|denies|denied|"
+            r"dismissed reports|dismissed speculation|dismissed claims)\b"
         ),
         seller_verb_after=(
             r"^\s*(?:[^.;]{0,25}?)\b(?:sell|sold|selling|cash in|accept|accepted|accepts|"
             r"reject|rejected|rejects|turn down|turned down|turns down|let|allow|allowed|"
             r"release|released|loan out|loaned out|loan|loaned|offload|offloaded|value|"
             r"valued|demand|demanded|want|wants|ask|asking|asked|sanction|sanctioned|recall|"
-            r"recalled)\b(?!\s+(?:to sign|to bring|in signing))"
+            r"recalled|deny|denies|denied|dismissed reports|dismissed speculation|"
+            r"dismissed claims|rejected reports)\b(?!\s+(?:to sign|to bring|in signing))"
         ),
         bystander_before=(
-            r"(?:\b(?:president|chairman|owner|co-owner|agent|adviser|advisor|journalist|"
+            r"(?:\b(?:president|chairman|owner|co-owner|(?<!free )agent|adviser|advisor|journalist|"
             r"reporter|intermediary|representative|referee|pundit|spokesman|spokesperson|"
             r"chief executive|ceo|father|brother|wife|lawyer|insider|director|executive)\s+"
             r"(?:\w+\s+){0,1}$"
+            r"|\b(?:agent|adviser|advisor|lawyer|representative|intermediary),\s+$"
             r"|\b(?:by|according to|told|per|says|said|via|reporter|from journalist)\s+"
             r"(?:\w+\s+){0,1}$"
             r"|\b(?:under|impress|impressed|convince|convinced|persuade|persuaded|"
@@ -359,6 +434,7 @@ def _english() -> LanguagePatterns:
             r"revealed|claimed|stated|wrote|reported|reports|tweeted|believes|thinks|feels|"
             r"has said|has admitted|has confirmed|has insisted|is understood|wants|wanted|"
             r"would like|is keen|has been keen|hopes|coached|managed|played alongside|"
+            r"eyes|is eyeing|targets|is targeting|has identified|has targeted|"
             r"injury|injured|is injured|suffered)\b"
         ),
         mover_before=(
@@ -384,7 +460,8 @@ def _english() -> LanguagePatterns:
         ),
         departure_verb=(
             r"\b(?:sacked|dismissed|parted ways|parted company|released|"
-            r"leaves|left|departs|departed|resigned|terminated|mutual consent|"
+            r"leaves|has left|have left|left the club|departs|departed|resigned|terminated|"
+            r"mutual consent|"
             r"relieved of)\b"
         ),
         buyer_perspective=(
@@ -395,6 +472,21 @@ def _english() -> LanguagePatterns:
         ),
         official_default=r"\b(?:joined|signed|completed|sold|transferred)\b",
         negation=r"\b(?:not|no|never|nothing)\b",
+        departed_before=(
+            r"\b(?:sack|sacks|sacked|dismiss|dismisses|dismissed|axe|axes|axed|fire|fires|"
+            r"fired|relieve|relieved|part company with|parts company with|parted company with|"
+            r"part ways with|parts ways with|parted ways with|terminated the contract of|"
+            r"released)\s+(?:(?:head|coach|manager|boss|sporting|director|their|his|the|"
+            r"defender|midfielder|striker|forward|goalkeeper|winger|player)\s+){0,3}$"
+        ),
+        paid_after=(
+            r"^\s+(?:will|would|are set to|are due to|stand to)\s+(?:receive|pocket|collect)\s+"
+            r"(?:\w+\s+){0,2}[£€$\d]"
+        ),
+        departed_after=(
+            r"^\s*(?:,[^,.;]{1,40},\s*)?(?:has|have|had|was|were|is)\s+(?:been\s+)?"
+            r"(?:sacked|dismissed|axed|fired|relieved of (?:his|her) duties)\b"
+        ),
         match_action=(
             r"\b(?:minute|half-time|half time|second half|first half|penalty|equaliser|"
             r"equalizer|cross|header|crossbar|post|assist|own goal|sent off|booked|training|"

@@ -109,7 +109,10 @@ def _parse_name(written: str) -> _Name:
     tokens = surface.split()
     spelling = " ".join(surname_of(tokens))
     key = fold(spelling)
+    # "Van Riel" opening a sentence is Jesper van Riel's surname, not a first name.
     first = fold(tokens[0]) if len(tokens) > 1 else None
+    if first in PARTICLES:
+        first = None
     return _Name(surface, len(tokens), spelling, key, key.split()[-1], first)
 
 
@@ -205,7 +208,7 @@ _DATELINE = re.compile(r"^\s*[" + _UPPER + r"][" + _UPPER + r" ]+\s*[-\u2013\u20
 # Words after which a capitalised word names a place or a thing, not a person.
 _PLACE_WORDS = (
     r"(?:in|nel|nella|nello|negli|nei|nelle|del|dello|dal|dallo|al|allo|sul|sulla|"
-    r"dalla|della|alla|sulle|at|the|lo stadio|stadio|"
+    r"dalla|della|alla|sulle|at|the|lo stadio|stadio|clinica|clinic|aeroporto|airport|"
     r"(?:fly|flying|flew|travel|travels|travelling|travelled|head|heads|flown) to|"
     r"(?:volare|vola|volato|volera|atterrato|atterrata|atterra|sbarcato|sbarcata) (?:a|in))\s+$"
 )

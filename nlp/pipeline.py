@@ -12,10 +12,7 @@ from nlp.extractor import Extractor
 from nlp.language import detect_language
 from nlp.normalize import join_title_body
 from nlp.segment import sentence_spans, token_spans
-from nlp.types import Document, Mention
-
-# Bump when the events produced for the same input may change.
-EXTRACTOR_VERSION = "0.1.0"
+from nlp.types import EXTRACTOR_VERSION, Document, Mention
 
 
 @cache
@@ -48,3 +45,6 @@ def extract(doc: Document) -> list[Mention]:
 def extract_article(title: str, body: str, lang: str | None = None) -> list[Mention]:
     """`prepare` then `extract`, without building token spans."""
     return extract(prepare(title, body, lang, with_tokens=False))
+
+
+__all__ = ["EXTRACTOR_VERSION", "default_extractor", "extract", "extract_article", "prepare"]

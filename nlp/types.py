@@ -28,6 +28,9 @@ Stage = Literal[
     "rumour", "interest", "talks", "agreed", "medical", "official", "collapsed", "denied"
 ]
 
+# Bump when the events produced for the same input may change.
+EXTRACTOR_VERSION = "0.2.0"
+
 # The values of each, in the order above.
 ROLES: tuple[Role, ...] = get_args(Role)
 KINDS: tuple[Kind, ...] = get_args(Kind)
@@ -66,6 +69,10 @@ class Mention:
     evidence: str
     confidence: float = 0.5
     extras: dict[str, Any] = field(default_factory=dict)
+    # Where `evidence` sits in `Document.text`: text[evidence_start:evidence_end].
+    evidence_start: int = 0
+    evidence_end: int = 0
+    extractor_version: str = EXTRACTOR_VERSION
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

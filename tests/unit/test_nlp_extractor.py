@@ -4,7 +4,7 @@ import pytest
 
 from nlp.extractor import Extractor, ExtractorSettings
 from nlp.gazetteer import Gazetteer
-from nlp.pipeline import prepare
+from nlp.pipeline import EXTRACTOR_VERSION, prepare
 from nlp.types import Mention
 
 FIXTURE = Path(__file__).parents[1] / "data" / "nlp" / "clubs.toml"
@@ -164,3 +164,248 @@ def test_injured_players_are_not_moving(extractor: Extractor) -> None:
         "en",
     )
     assert events == []
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "lang"),
+    [
+        (
+            "Genoa, cambio in panchina",
+            "Il Genoa ha esonerato il tecnico Mario Bruni dopo la sconfitta di ieri.",
+            "it",
+        ),
+        (
+            "Genoa, le ultime",
+            "Il club ha comunicato la risoluzione consensuale del contratto con Mario Bruni.",
+            "it",
+        ),
+        (
+            "Arsenal news",
+            "Arsenal have sacked head coach Mario Bruni after a run of five defeats.",
+            "en",
+        ),
+    ],
+)
+def test_sacked_or_released_is_a_departure_with_no_destination(
+    extractor: Extractor, title: str, body: str, lang: str
+) -> None:
+    (event,) = _run(extractor, title, body, lang)
+    club = "Arsenal" if lang == "en" else "Genoa"
+    assert (event.person, event.from_club, event.to_club) == ("Mario Bruni", club, None)
+    assert (event.kind, event.stage) == ("departure", "official")
+
+
+def test_sacking_club_is_not_the_destination(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Chelsea sack Mario Bruni and agree compensation with Brighton for Luca Verdi",
+        "Chelsea have sacked manager Mario Bruni. The club have agreed a compensation "
+        "package with Brighton for their manager Luca Verdi.",
+        "en",
+    )
+    moves = _moves(events)
+    assert ("Mario Bruni", "Chelsea", None) in moves
+    assert not any(person == "Mario Bruni" and to for person, _, to in moves)
+
+
+def test_match_report_names_no_mover(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Arsenal 2-1 Chelsea",
+        "Arsenal went ahead in the 14th minute when Mario Bruni turned in a low cross.",
+        "en",
+    )
+    assert events == []
+
+
+def test_loan_cut_short_returns_to_the_owner(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Bologna, le ultime",
+        "Mario Bruni, esterno di proprietà del Bologna, ha interrotto il prestito al Genoa "
+        "ed è rientrato alla base.",
+        "it",
+    )
+    assert (event.from_club, event.to_club) == ("Genoa", "Bologna")
+    assert (event.kind, event.stage) == ("return_from_loan", "official")
+
+
+def test_evidence_offsets_point_into_the_document(extractor: Extractor) -> None:
+    body = (
+        "Il Genoa ha ufficializzato l'arrivo di Mario Bruni dal Torino a titolo definitivo. "
+        + "Il difensore ha firmato fino al 2029. " * 20
+        + "Intanto la Sampdoria è vicina a Luca Verdi del Palermo, con l'intesa per un "
+        + "prestito con diritto di riscatto "
+        + "fissato a otto milioni di euro, da versare in tre rate " * 8
+        + "."
+    )
+    doc = prepare("Genoa, ufficiale Bruni", body, "it")
+    events = extractor.extract(doc)
+    assert events
+    for event in events:
+        assert 0 <= event.evidence_start < event.evidence_end <= len(doc.text)
+        assert doc.text[event.evidence_start : event.evidence_end] == event.evidence
+        assert event.evidence == event.evidence.strip()
+        assert event.person.split()[-1] in event.evidence
+
+
+def test_mention_dict_carries_offsets_confidence_and_version(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor, "Genoa", "Il Genoa ha ufficializzato l'arrivo di Mario Bruni dal Torino.", "it"
+    )
+    row = event.to_dict()
+    assert row["extractor_version"] == EXTRACTOR_VERSION
+    assert {"evidence", "evidence_start", "evidence_end", "confidence"} <= set(row)
+    assert 0.0 <= row["confidence"] <= 1.0
+
+
+def test_confidence_ranks_explicit_official_moves_above_guessed_rumours(
+    extractor: Extractor,
+) -> None:
+    (official,) = _run(
+        extractor,
+        "Genoa",
+        "Ufficiale: il difensore Mario Bruni è passato dal Torino al Genoa a titolo definitivo.",
+        "it",
+    )
+    (guessed,) = _run(
+        extractor,
+        "Atalanta, obiettivo difesa",
+        "I nerazzurri cercano un difensore. L'altro obiettivo è Bianchi del Torino.",
+        "it",
+    )
+    assert (guessed.to_club, guessed.stage) == ("Atalanta", "interest")  # the subject
+    assert official.confidence > guessed.confidence
+    assert official.confidence >= 0.8 and guessed.confidence <= 0.6
+
+
+def test_club_denying_talks_over_its_player_is_the_seller(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Chelsea news",
+        "Chelsea, meanwhile, have denied reports that they have held talks with Arsenal "
+        "over midfielder Mario Bruni.",
+        "en",
+    )
+    assert (event.from_club, event.to_club, event.stage) == ("Chelsea", "Arsenal", "denied")
+
+
+@pytest.mark.parametrize(
+    ("body", "lang", "club"),
+    [
+        ("Arsenal have signed free agent goalkeeper Mario Bruni.", "en", "Arsenal"),
+        ("Il Genoa ha tesserato da svincolato il portiere Mario Bruni.", "it", "Genoa"),
+    ],
+)
+def test_free_agent_signing(extractor: Extractor, body: str, lang: str, club: str) -> None:
+    (event,) = _run(extractor, "Mercato", body, lang)
+    assert (event.person, event.from_club, event.to_club) == ("Mario Bruni", None, club)
+    assert (event.kind, event.stage) == ("free", "official")
+
+
+def test_offer_to_a_club_is_made_to_the_seller(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Milan, i rossoneri rompono gli indugi per Bruni",
+        "Il Milan accelera. Il direttore sportivo Luca Verdi ha presentato "
+        "un'offerta ufficiale al Torino per Mario Bruni, centrale che Paolo Neri considera "
+        "il profilo giusto. Il suo agente, "
+        "Carlo Rossi, ha curato la trattativa.",
+        "it",
+    )
+    assert _moves(events) == {("Mario Bruni", "Torino", "AC Milan")}
+
+
+def test_a_fee_after_the_selling_club_is_no_buyer(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Genoa",
+        "GENOA - Sta sostenendo le visite mediche il difensore Mario Bruni, in arrivo dal "
+        "Torino per 4 milioni.",
+        "it",
+    )
+    assert (event.from_club, event.to_club, event.stage) == ("Torino", "Genoa", "medical")
+
+
+def test_match_report_stage_words_make_no_move(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Chelsea 2-1 Arsenal",
+        "Arsenal almost equalised when Mario Bruni hit the crossbar, but Chelsea sealed the "
+        "points with 12 minutes left.",
+        "en",
+    )
+    assert events == []
+
+
+def test_leaving_player_and_the_deal_with_the_other_side(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Chelsea news",
+        "Young striker Mario Bruni is set to leave on loan, and Chelsea have already agreed "
+        "a season-long deal with Premier League side Brighton.",
+        "en",
+    )
+    assert (event.from_club, event.to_club, event.kind) == ("Chelsea", "Brighton", "loan")
+
+
+def test_money_paid_to_a_club_makes_it_the_seller(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Genoa",
+        "GENOA - Accordo raggiunto con il Torino per il portiere Mario Bruni: ai granata "
+        "andranno 5 milioni di euro.",
+        "it",
+    )
+    assert (event.from_club, event.to_club, event.stage) == ("Torino", "Genoa", "agreed")
+
+
+def test_club_hands_its_team_to_a_new_coach(extractor: Extractor) -> None:
+    events = _run(
+        extractor,
+        "Genoa, cambio in panchina",
+        "GENOA - Il club ha comunicato l'esonero di Mario Bruni e ha affidato la squadra a "
+        "Luca Verdi, che era senza panchina dall'estate.",
+        "it",
+    )
+    moves = {(e.person, e.from_club, e.to_club, e.kind) for e in events}
+    assert moves == {
+        ("Mario Bruni", "Genoa", None, "departure"),
+        ("Luca Verdi", None, "Genoa", "appointment"),
+    }
+
+
+def test_price_in_the_next_sentence_belongs_to_the_move(extractor: Extractor) -> None:
+    (event,) = _run(
+        extractor,
+        "Milan, offerta per Bruni",
+        "Il Milan ha presentato un'offerta al Torino per Mario Bruni.\n\n"
+        "La proposta rossonera è di 20 milioni più 3 di bonus.",
+        "it",
+    )
+    assert (event.to_club, event.fee_eur) == ("AC Milan", 20_000_000)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        (
+            "West Ham agree to send Mario Bruni to Brighton; Chelsea deny Arsenal talks over Verdi",
+            "West Ham have agreed to send Mario Bruni to Brighton.",
+            ("permanent", "agreed", "Brighton"),
+        ),
+        (
+            "Chelsea hand Mario Bruni new deal as Arsenal and Brighton circle Luca Verdi",
+            "Chelsea have handed goalkeeper Mario Bruni a new contract until 2030.",
+            ("extension", "official", "Chelsea"),
+        ),
+    ],
+)
+def test_headline_clauses_keep_their_own_move(
+    extractor: Extractor, title: str, body: str, expected: tuple[str, str, str]
+) -> None:
+    """A semicolon or an "as"/"while" before a capital starts another move."""
+    events = _run(extractor, title, body, "en")
+    bruni = next(e for e in events if e.person == "Mario Bruni")
+    assert (bruni.kind, bruni.stage, bruni.to_club) == expected
+    assert not any(e.person.endswith("Verdi") and e.kind == "extension" for e in events)

@@ -20,9 +20,11 @@ DEVSET = ROOT / "tests" / "data" / "devset"
 # Written by someone who never saw the extractor, and never tuned on (see its README):
 # the generalisation figure. The floor only guards against a collapse.
 HOLDOUT = ROOT / "tests" / "data" / "holdout"
-HOLDOUT_F1_FLOOR = 0.6
+HOLDOUT_F1_FLOOR = 0.65  # 0.700 with extractor 0.2.0 (0.657 with 0.1.0)
 # Dev-set event F1 reached by this extractor version; raise it as rules improve.
-DEVSET_F1_FLOOR = 0.65
+DEVSET_F1_FLOOR = 0.89
+# Share of matched dev-set events whose stage is right (the issue asks for 0.75).
+DEVSET_STAGE_FLOOR = 0.90
 
 
 def _scorer() -> ModuleType:
@@ -60,7 +62,11 @@ def _f1(folder: Path) -> dict[str, Any]:
     not SEEDS.is_dir() or not SCORER.is_file(), reason="shared/seeds or shared/eval absent"
 )
 def test_seed_articles() -> None:
-    assert _f1(SEEDS)["event_f1"] >= 0.8
+    result = _f1(SEEDS)
+    assert result["event_f1"] >= 0.8
+    # The issue's floor: at least 8 of the 9 seed events found, at most one extra.
+    assert result["true_positives"] >= 8
+    assert result["pred_events"] - result["true_positives"] <= 1
 
 
 @pytest.mark.skipif(
@@ -68,7 +74,9 @@ def test_seed_articles() -> None:
     reason="dev set or shared/eval scorer absent",
 )
 def test_devset_articles() -> None:
-    assert _f1(DEVSET)["event_f1"] >= DEVSET_F1_FLOOR
+    result = _f1(DEVSET)
+    assert result["event_f1"] >= DEVSET_F1_FLOOR
+    assert result["stage_accuracy"] >= DEVSET_STAGE_FLOOR
 
 
 @pytest.mark.skipif(not SCORER.is_file(), reason="shared/eval scorer absent")
