@@ -62,11 +62,13 @@ def mentions_of(article: TokenizedArticle, roster: Roster | None = None) -> list
             stage=m.stage,
             fee_eur=m.fee_eur,
             evidence=m.evidence,
+            evidence_start=m.evidence_start,
+            evidence_end=m.evidence_end,
             confidence=m.confidence,
             lang=article.lang,
             published=article.published,
             fetched_at=article.fetched_at,
-            extractor_version=nlp.EXTRACTOR_VERSION,
+            extractor_version=m.extractor_version,
             signature=text_signature,
         )
         for m in found

@@ -85,6 +85,10 @@ class Mention(faust.Record, serializer="json"):
     extractor_version: str
     # MinHash of the article's text (transfers.neardup): finds republished copies.
     signature: str = ""
+    # Where `evidence` is in the tokenized article's `text`: text[evidence_start:evidence_end]
+    # (0, 0 in mentions from extractors before 0.2.0).
+    evidence_start: int = 0
+    evidence_end: int = 0
     schema_version: int = SCHEMA_VERSION
 
 

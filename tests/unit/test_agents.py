@@ -185,6 +185,9 @@ async def test_extract_agent_dead_letters_poison_and_passes_good_articles(app: M
         "Juventus",
         "official",
     )
+    # The evidence offsets point into the tokenized text that went downstream.
+    start, end = mention["evidence_start"], mention["evidence_end"]
+    assert end > start and article["text"][start:end] == mention["evidence"]
     assert [(d["reason"], d["payload_encoding"]) for d in sent(dlq)] == [
         ("not_json", "base64"),
         ("schema_violation", "utf-8"),
