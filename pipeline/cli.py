@@ -82,11 +82,14 @@ def extract_lines(lines: Any, out: Any, err: TextIO) -> int:
             if not isinstance(article, dict) or "id" not in article:
                 raise ValueError("expected a JSON object with an 'id'")
             title, text = str(article.get("title") or ""), str(article.get("text") or "")
+            # A string or None, as extract_article declares: compiled by mypyc, it raises
+            # TypeError on anything else (a "lang" of 5 yields no events, as it always did).
+            lang = str(article.get("lang") or "") or None
         except ValueError as exc:
             err.write(f"line {number}: skipped: {exc}\n")
             errors += 1
             continue
-        mentions = nlp.extract_article(title, text, article.get("lang"))
+        mentions = nlp.extract_article(title, text, lang)
         events = [{k: v for k, v in m.to_dict().items() if k != "extras"} for m in mentions]
         out.write(orjson.dumps({"id": article["id"], "events": events}) + b"\n")
     return errors
