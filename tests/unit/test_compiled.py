@@ -10,14 +10,17 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import pickle
 import random
 import shutil
 import subprocess
 import sys
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +28,7 @@ import nlp
 import nlp.extractor
 from bench.extractor import build_articles
 from nlp import stale_compiled_modules
+from nlp.types import Mention
 from tests.conftest import REPO, SHARED
 from tests.nlp_outputs import outputs
 
@@ -99,6 +103,18 @@ def test_the_compiled_extractor_gives_the_pure_python_output(tmp_path: Path) -> 
         f"{len(differ)} outputs differ; article {first // 3}: {articles[first // 3]!r}\n"
         f"compiled: {got['lines'][first]}\npure:     {expected['lines'][first]}"
     )
+
+
+def _pickled(value: Any) -> Any:
+    return pickle.loads(pickle.dumps(value))
+
+
+@pytest.mark.parametrize("duplicate", [copy.copy, copy.deepcopy, _pickled])
+def test_the_frozen_data_types_copy_and_pickle(duplicate: Any) -> None:
+    document = nlp.prepare("Ufficiale", "Bellandi alla Fiorentina.")
+    mention = Mention("M. Bellandi", "player", "Torino", "Fiorentina", "loan", "official", 1e6, "")
+    for value in (document, document.sentences[0], mention):
+        assert duplicate(value) == value
 
 
 def _file(path: Path, mtime: float) -> Path:
