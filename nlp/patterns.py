@@ -110,7 +110,8 @@ def _compile(**sources: str) -> LanguagePatterns:
     for name, source in sources.items():
         if types[name] is TailPattern:
             built[name] = TailPattern(source)
-        elif get_origin(types[name]) is tuple:
+        # Compiled by mypyc, the class records `tuple` for `tuple[str, ...]`.
+        elif types[name] is tuple or get_origin(types[name]) is tuple:
             built[name] = _phrases(source)
         else:
             built[name] = re.compile(source)

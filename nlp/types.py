@@ -7,7 +7,7 @@ the extractor can be unit-tested and benchmarked without the runtime.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, get_args
 
 Role = Literal["player", "coach", "executive"]
@@ -37,12 +37,22 @@ KINDS: tuple[Kind, ...] = get_args(Kind)
 STAGES: tuple[Stage, ...] = get_args(Stage)
 
 
+def _by_constructor(value: Any) -> tuple[Any, tuple[Any, ...]]:
+    """`__reduce__` of the frozen dataclasses below: copies and pickles rebuild them
+    through the constructor. Compiled by mypyc, the default way sets the fields one
+    by one, which a frozen dataclass refuses (FrozenInstanceError)."""
+    return type(value), tuple(getattr(value, item.name) for item in fields(value))
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A half-open character range [start, end) into `Document.text`."""
 
     start: int
     end: int
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _by_constructor(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +63,9 @@ class Document:
     lang: str  # ISO 639-1 code, or "und" when undetermined
     sentences: tuple[Span, ...] = ()
     tokens: tuple[Span, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _by_constructor(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +89,6 @@ class Mention:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _by_constructor(self)

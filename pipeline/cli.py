@@ -97,11 +97,14 @@ def extract_lines(lines: Any, out: Any, err: TextIO, roster: Roster | None = Non
             if not isinstance(article, dict) or "id" not in article:
                 raise ValueError("expected a JSON object with an 'id'")
             title, text = str(article.get("title") or ""), str(article.get("text") or "")
+            # A string or None, as extract_article declares: compiled by mypyc, it raises
+            # TypeError on anything else (a "lang" of 5 yields no events, as it always did).
+            lang = str(article.get("lang") or "") or None
         except ValueError as exc:
             err.write(f"line {number}: skipped: {exc}\n")
             errors += 1
             continue
-        mentions = nlp.extract_article(title, text, article.get("lang"))
+        mentions = nlp.extract_article(title, text, lang)
         if roster is not None:
             mentions = roster.apply(mentions)
         events = [{k: v for k, v in m.to_dict().items() if k != "extras"} for m in mentions]

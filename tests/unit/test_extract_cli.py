@@ -54,3 +54,11 @@ def test_bad_lines_are_reported_and_skipped() -> None:
     assert errors == 2
     assert "line 1: skipped" in err and "line 3: skipped" in err
     assert [r["id"] for r in results] == ["a2"]
+
+
+def test_a_language_that_is_not_a_string_is_no_language_we_extract() -> None:
+    # The compiled extractor checks argument types: the CLI must not pass JSON's 5 or [] on.
+    lines = [orjson.dumps({**ARTICLES[0], "lang": lang}).decode() for lang in (5, ["en"], 0)]
+    results, err, errors = run(lines)
+    assert (errors, err) == (0, "")
+    assert [bool(r["events"]) for r in results] == [False, False, True]  # 0: detected, English
