@@ -18,8 +18,6 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
-
 from agents.stream import records
 from pipeline.app import MercatoApp
 from pipeline.topics import partition_of
@@ -47,7 +45,7 @@ def _wall() -> str:
 def install(app: MercatoApp) -> None:
     settings, topics, metrics = app.settings, app.topics_, app.metrics
     ttl = settings.event_ttl_s
-    # event id (bytes) -> EventState as orjson bytes; changelog-backed. The sweep
+    # event id (bytes) -> EventState.to_bytes(); changelog-backed. The sweep
     # writes and deletes outside the stream, so the changelog partition comes from
     # the key (use_partitioner): the key's partition in transfers.mentions too.
     table = app.bytes_table("events", use_partitioner=True)
@@ -59,8 +57,7 @@ def install(app: MercatoApp) -> None:
     outcomes = {change: metrics.dedupe_mentions.labels(change.value) for change in Change}
     late = metrics.dedupe_mentions.labels("late")
 
-    def load(stored: bytes) -> EventState:
-        return EventState.from_dict(orjson.loads(stored))
+    load = EventState.from_bytes
 
     def ensure_index() -> None:
         if index.stale:
@@ -137,7 +134,7 @@ def install(app: MercatoApp) -> None:
                     # Sent before it is remembered: a crash in between sends it again.
                     update = await publish(state.view(), mention.article_id)
                     state.emitted = state.version
-                table[key] = orjson.dumps(state.to_dict())
+                table[key] = state.to_bytes()
                 index.put(key, state)
             if update is None:
                 continue  # quiet: the sweep publishes it
@@ -172,7 +169,7 @@ def install(app: MercatoApp) -> None:
                 elif state.pending:
                     await publish(state.view())
                     state.emitted = state.version
-                    table[key] = orjson.dumps(state.to_dict())
+                    table[key] = state.to_bytes()
                     index.put(key, state)
 
     app.events_sweep = sweep  # type: ignore[attr-defined]  # for tests

@@ -17,8 +17,6 @@ import statistics
 import sys
 import time
 
-import orjson
-
 from agents.extract import mentions_of
 from agents.tokenize import tokenize_article
 from bench.pipeline import raw_articles
@@ -41,7 +39,7 @@ def per_mention_us(mentions: list[Mention]) -> float:
         key = m.event_id.encode()
         stored = table.get(key)
         state = (
-            EventState.from_dict(orjson.loads(stored))
+            EventState.from_bytes(stored)
             if stored
             else EventState(m.event_id, m.person_key)
         )
@@ -53,7 +51,7 @@ def per_mention_us(mentions: list[Mention]) -> float:
         if change is Change.MATERIAL:
             state.view()
             state.emitted = state.version
-        table[key] = orjson.dumps(state.to_dict())
+        table[key] = state.to_bytes()
         index.put(key, state)
     return (time.process_time() - started) / len(mentions) * 1e6
 

@@ -23,10 +23,13 @@ MAX_ARTICLES) and derives the view from the reports every time.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
+
+import orjson
 
 from transfers.neardup import near_duplicates
 
@@ -41,6 +44,7 @@ MAX_ARTICLES = 200
 MAX_SIGNATURES = 4  # per article (one per text version; the smallest kept)
 MAX_EVIDENCE = 400  # characters kept of an evidence sentence
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_COMPRESSED = b"z"  # first byte of a compressed state; plain JSON starts with "{"
 
 
 class Change(Enum):
@@ -176,6 +180,25 @@ class EventState:
         values = dict(data)
         articles = {key: Report(**value) for key, value in values.pop("articles").items()}
         return cls(articles=articles, **values)
+
+    @classmethod
+    def from_bytes(cls, stored: bytes) -> EventState:
+        """A state stored by `to_bytes`, or by versions that stored plain JSON."""
+        if stored[:1] == _COMPRESSED:
+            stored = zlib.decompress(stored[1:])
+        return cls.from_dict(orjson.loads(stored))
+
+    def to_bytes(self) -> bytes:
+        """The state as a table value: zlib-compressed JSON.
+
+        The table is written on every mention and each write goes to its
+        changelog in full: a state holds a report per article (signatures,
+        evidence), 26 KB on average over a 3,000-article backfill, 25 times the
+        mention that caused the write. A 100,000-article backfill wrote GBs of
+        changelog and the embedded broker became the bottleneck. Compressed
+        (level 1: speed over ratio) it is about a tenth of that.
+        """
+        return _COMPRESSED + zlib.compress(orjson.dumps(self.to_dict()), 1)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for orjson (`asdict` deep-copies: 30x slower on a full event)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 
+import orjson
+
 from transfers.keys import event_id, fold, person_key
 from transfers.state import Change, EventState, MentionFacts
 
@@ -145,3 +147,13 @@ def test_confidence_grows_with_independent_sources_and_stage() -> None:
 def test_state_round_trips_through_its_dict() -> None:
     state = merged(STREAM)
     assert EventState.from_dict(state.to_dict()).view() == state.view()
+
+
+def test_state_round_trips_through_its_compressed_bytes_and_reads_plain_json() -> None:
+    state = merged(STREAM)
+    stored = state.to_bytes()
+    plain = orjson.dumps(state.to_dict())
+    assert len(stored) < len(plain)
+    assert EventState.from_bytes(stored).to_dict() == state.to_dict()
+    # Tables written before compression hold plain JSON: still read.
+    assert EventState.from_bytes(plain).to_dict() == state.to_dict()
