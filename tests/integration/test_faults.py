@@ -84,12 +84,13 @@ def finals(env: dict[str, str]) -> dict[str, dict[str, Any]]:
 
 
 def settled(env: dict[str, str]) -> bool:
-    """Every stage has committed all its input, and no quiet change is left for the sweep.
+    """The worker has committed all its input, and no quiet change is left for the sweep.
 
     The sweep runs every second (MERCATO_EVENT_SWEEP_INTERVAL_S=1 below), so
     events unchanged over three seconds after the input is done are final.
     """
-    if not caught_up(env, "MERCATO_TOPIC_RAW", "MERCATO_TOPIC_TOKENIZED", "MERCATO_TOPIC_MENTIONS"):
+    # The topics the worker consumes (tokenized is only published, for downstream).
+    if not caught_up(env, "MERCATO_TOPIC_RAW", "MERCATO_TOPIC_MENTIONS"):
         return False
     first = finals(env)
     time.sleep(3.0)
