@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,30 +58,6 @@ def install(app: MercatoApp) -> None:
     late = metrics.dedupe_mentions.labels("late")
 
     load = EventState.from_bytes
-    # Decoded states of recently used events, so that a mention does not decompress
-    # and parse the whole stored state. The table stays the durable copy, written on
-    # every change. The cache is dropped on rebalance (the table may be recovered
-    # anew), and an entry whenever an update of it does not complete.
-    cache: OrderedDict[bytes, EventState] = OrderedDict()
-
-    def state_of(key: bytes) -> EventState | None:
-        state = cache.get(key)
-        if state is not None:
-            cache.move_to_end(key)
-            return state
-        stored = table.get(key)
-        if not stored:
-            return None
-        state = load(stored)
-        remember(key, state)
-        return state
-
-    def remember(key: bytes, state: EventState) -> None:
-        if settings.event_cache_size > 0:
-            cache[key] = state
-            cache.move_to_end(key)
-            while len(cache) > settings.event_cache_size:
-                cache.popitem(last=False)
 
     def ensure_index() -> None:
         if index.stale:
@@ -117,7 +92,6 @@ def install(app: MercatoApp) -> None:
     async def expire(key: bytes, state: EventState) -> None:
         """Send the final version, then forget the event (a crash between sends it again)."""
         await publish(state.expired_view(ttl))
-        cache.pop(key, None)
         del table[key]
         index.remove(key)
         metrics.events_expired.inc()
@@ -125,12 +99,10 @@ def install(app: MercatoApp) -> None:
     @app.on_partitions_revoked.connect
     async def forget_index(sender: Any, /, *_: Any, signal: Any, **__: Any) -> None:
         index.stale = True
-        cache.clear()
 
     @app.on_partitions_assigned.connect
     async def rebuild_index(sender: Any, /, *_: Any, signal: Any, **__: Any) -> None:
         index.stale = True  # rebuilt from the recovered table on first use
-        cache.clear()
 
     @app.agent(topics.mentions, name="dedupe")
     async def dedupe(stream):  # type: ignore[no-untyped-def]
@@ -140,7 +112,8 @@ def install(app: MercatoApp) -> None:
             async with lock:
                 ensure_index()
                 now = index.now(index.partition_of(key), _wall())
-                state = state_of(key)
+                stored = table.get(key)
+                state = load(stored) if stored else None
                 if state is not None and state.expired(now, ttl):
                     await expire(key, state)
                     state = None
@@ -152,21 +125,16 @@ def install(app: MercatoApp) -> None:
                     previous_stage = None
                 else:
                     previous_stage = state.stage()
-                try:
-                    change = state.apply(mention)
-                    outcomes[change].inc()
-                    if change is Change.NONE:
-                        continue
-                    update = None
-                    if change is Change.MATERIAL:
-                        # Sent before it is remembered: a crash in between sends it again.
-                        update = await publish(state.view(), mention.article_id)
-                        state.emitted = state.version
-                    table[key] = state.to_bytes()
-                except BaseException:
-                    cache.pop(key, None)  # the table holds what counts
-                    raise
-                remember(key, state)
+                change = state.apply(mention)
+                outcomes[change].inc()
+                if change is Change.NONE:
+                    continue
+                update = None
+                if change is Change.MATERIAL:
+                    # Sent before it is remembered: a crash in between sends it again.
+                    update = await publish(state.view(), mention.article_id)
+                    state.emitted = state.version
+                table[key] = state.to_bytes()
                 index.put(key, state)
             if update is None:
                 continue  # quiet: the sweep publishes it
@@ -191,20 +159,17 @@ def install(app: MercatoApp) -> None:
             async with lock:
                 if index.stale:
                     return  # a rebalance started: the next owner sweeps
-                state = state_of(key)
-                if state is None:
+                stored = table.get(key)
+                if not stored:
                     index.remove(key)
                     continue
+                state = load(stored)
                 if state.expired(index.now(index.partition_of(key), _wall()), ttl):
                     await expire(key, state)
                 elif state.pending:
-                    try:
-                        await publish(state.view())
-                        state.emitted = state.version
-                        table[key] = state.to_bytes()
-                    except BaseException:
-                        cache.pop(key, None)
-                        raise
+                    await publish(state.view())
+                    state.emitted = state.version
+                    table[key] = state.to_bytes()
                     index.put(key, state)
 
     app.events_sweep = sweep  # type: ignore[attr-defined]  # for tests

@@ -191,12 +191,6 @@ class Settings:
         "How often idle events are expired and quiet event changes (counts, times, copies) "
         "are published.",
     )
-    event_cache_size: int = _setting(
-        "MERCATO_EVENT_CACHE_SIZE",
-        2000,
-        "Decoded event states the dedupe stage keeps in memory (least recently used go "
-        "first), sparing a decompress and parse of the stored state per mention; 0: none.",
-    )
     # --- Runtime ---------------------------------------------------------
     metrics_host: str = _setting(
         "MERCATO_METRICS_HOST", "127.0.0.1", "Bind address of the /metrics web server."
