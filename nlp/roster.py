@@ -69,9 +69,6 @@ class Roster:
                     holders.append(person)
         self._surnames = list(self._by_surname)
 
-    def __len__(self) -> int:
-        return len({person.name for person in self._by_key.values()})
-
     @classmethod
     def load(cls, path: str | Path) -> Roster:
         """Read a roster CSV (header: name, aliases, role)."""
