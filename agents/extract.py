@@ -15,7 +15,7 @@ from functools import cache
 
 import nlp
 from agents.stream import records
-from agents.tokenize import tokenize_article
+from agents.tokenize import prepare_article
 from nlp.gazetteer import default_gazetteer
 from nlp.roster import Roster
 from nlp.types import Document, Span
@@ -34,12 +34,16 @@ def roster_of(path: str) -> Roster | None:
     return Roster.load(path) if path else None
 
 
-def mentions_of(article: TokenizedArticle, roster: Roster | None = None) -> list[Mention]:
-    doc = Document(
-        text=article.text,
-        lang=article.lang,
-        sentences=tuple(Span(s, e) for s, e in article.sentences),
-    )
+def mentions_of(
+    article: TokenizedArticle, roster: Roster | None = None, doc: Document | None = None
+) -> list[Mention]:
+    """The article's mentions; `doc` is its Document when the caller still has it."""
+    if doc is None:
+        doc = Document(
+            text=article.text,
+            lang=article.lang,
+            sentences=tuple(Span(s, e) for s, e in article.sentences),
+        )
     resolve = default_gazetteer().resolve
     found = nlp.extract(doc)
     if roster is not None:
@@ -109,7 +113,7 @@ def install(app: MercatoApp) -> None:
             # RawArticle
             started = time.perf_counter()
             try:
-                tokenized = tokenize_article(article)
+                doc, tokenized = prepare_article(article)
             except Exception as exc:  # noqa: BLE001 - poison input must not stop the stream
                 await dead_letter_event(app, "tokenize", "exception", repr(exc), event)
                 continue
@@ -120,7 +124,7 @@ def install(app: MercatoApp) -> None:
             tokenized_out.inc()
             extract_in.inc()
             try:
-                mentions = mentions_of(tokenized, roster)
+                mentions = mentions_of(tokenized, roster, doc)
             except Exception as exc:  # noqa: BLE001 - poison input must not stop the stream
                 await dead_letter_event(app, "extract", "exception", repr(exc), event)
                 continue

@@ -37,7 +37,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from agents.extract import mentions_of
-from agents.tokenize import tokenize_article
+from agents.tokenize import prepare_article
 from bench.extractor import DEVSET, build_articles, measure_extractor
 from pipeline.broker import free_port
 from pipeline.feeds import iso, now_iso
@@ -139,7 +139,8 @@ async def bare_loop(servers: str, raw: str, events: str, count: int) -> dict[str
                     started = started or time.perf_counter()
                     seen += 1
                     article = decode(RawArticle, message.value)
-                    for mention in mentions_of(tokenize_article(article)):
+                    doc, tokenized = prepare_article(article)  # as the extract agent
+                    for mention in mentions_of(tokenized, None, doc):
                         mentions += 1
                         if fold(states, mention) is Change.MATERIAL:
                             versions += 1

@@ -105,6 +105,11 @@ def _trimmed(text: str, start: int, end: int) -> Span:
     return Span(start, end)
 
 
+def token_count(text: str) -> int:
+    """len(token_spans(text)), without building the spans."""
+    return sum(1 for _ in _TOKEN.finditer(text))
+
+
 def token_spans(text: str) -> tuple[Span, ...]:
     """Word, number and punctuation tokens; elided articles (l', dell') apart."""
     return tuple(Span(m.start(), m.end()) for m in _TOKEN.finditer(text))

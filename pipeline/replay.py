@@ -28,7 +28,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from agents.extract import mentions_of, roster_of
-from agents.tokenize import tokenize_article
+from agents.tokenize import prepare_article
 from pipeline.offsets import end_offsets
 from pipeline.settings import Settings
 from schemas.codec import BadRecord, decode, encode
@@ -156,7 +156,8 @@ async def _process(
         result.unreadable += 1  # the live tokenize stage dead-lettered it already
         return
     result.articles += 1
-    for mention in mentions_of(tokenize_article(article), roster_of(settings.roster)):
+    doc, tokenized = prepare_article(article)
+    for mention in mentions_of(tokenized, roster_of(settings.roster), doc):
         result.mentions += 1
         if window.target is None:
             await producer.send(

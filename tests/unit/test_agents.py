@@ -12,6 +12,7 @@ import pytest
 from faust.types import TP
 
 import agents
+from nlp.segment import token_spans
 from pipeline.app import MercatoApp, create_app
 from pipeline.settings import Settings
 from pipeline.topics import partition_of
@@ -179,6 +180,7 @@ async def test_extract_agent_dead_letters_poison_and_passes_good_articles(app: M
     (article,) = sent(tokenized)
     assert article["id"] == "a1" and article["lang"] == "it"
     assert "<p>" not in article["text"] and article["sentences"]
+    assert article["token_count"] == len(token_spans(article["text"]))
     (mention,) = sent(mentions)  # extracted from the same article, in the same agent
     assert (mention["article_id"], mention["to_club"], mention["stage"]) == (
         "a1",
