@@ -38,11 +38,7 @@ def per_mention_us(mentions: list[Mention]) -> float:
     for m in mentions:
         key = m.event_id.encode()
         stored = table.get(key)
-        state = (
-            EventState.from_bytes(stored)
-            if stored
-            else EventState(m.event_id, m.person_key)
-        )
+        state = EventState.from_bytes(stored) if stored else EventState(m.event_id, m.person_key)
         state.expired(index.now(index.partition_of(key), NOW), TTL_S)
         state.stage()
         change = state.apply(m)
