@@ -18,13 +18,17 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from agents.stream import records
-from pipeline.app import MercatoApp
+import faust
+from faust.types import ConsumerT
+
+from agents.stream import record_of
+from pipeline.app import KeyedWrites, MercatoApp
 from pipeline.topics import partition_of
 from schemas.codec import encode
 from schemas.records import Mention, TransferEvent
 from transfers.index import EventIndex
 from transfers.state import Change, EventState, idle
+from transfers.store import EventStore
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,21 @@ def _wall() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class WriteBeforeCommit(faust.Sensor):
+    """Writes the changed event states to the table when Faust starts a commit.
+
+    Faust then flushes the producer, the table's changelog with it, and only
+    then commits the offsets of the mentions behind those states.
+    """
+
+    def __init__(self, store: EventStore) -> None:
+        super().__init__()
+        self.store = store
+
+    def on_commit_initiated(self, consumer: ConsumerT) -> Any:
+        self.store.flush()
+
+
 def install(app: MercatoApp) -> None:
     settings, topics, metrics = app.settings, app.topics_, app.metrics
     ttl = settings.event_ttl_s
@@ -57,11 +76,16 @@ def install(app: MercatoApp) -> None:
     outcomes = {change: metrics.dedupe_mentions.labels(change.value) for change in Change}
     late = metrics.dedupe_mentions.labels("late")
 
-    load = EventState.from_bytes
+    # Decoded states, written when Faust commits (see transfers.store).
+    store = EventStore(KeyedWrites(table, index.partition_of), settings.event_cache_size)
+    app.sensors.add(WriteBeforeCommit(store))
 
     def ensure_index() -> None:
         if index.stale:
-            index.rebuild((key, load(value)) for key, value in list(table.items()) if value)
+            store.flush()
+            index.rebuild(
+                (key, EventState.from_bytes(value)) for key, value in list(table.items()) if value
+            )
 
     async def publish(view: dict[str, Any], article_id: str | None = None) -> TransferEvent:
         update = TransferEvent(**view)
@@ -92,84 +116,99 @@ def install(app: MercatoApp) -> None:
     async def expire(key: bytes, state: EventState) -> None:
         """Send the final version, then forget the event (a crash between sends it again)."""
         await publish(state.expired_view(ttl))
-        del table[key]
+        store.delete(key)
         index.remove(key)
         metrics.events_expired.inc()
 
     @app.on_partitions_revoked.connect
     async def forget_index(sender: Any, /, *_: Any, signal: Any, **__: Any) -> None:
         index.stale = True
+        store.flush()  # Faust committed before this signal: nothing should be left
+        store.forget()
 
     @app.on_partitions_assigned.connect
     async def rebuild_index(sender: Any, /, *_: Any, signal: Any, **__: Any) -> None:
         index.stale = True  # rebuilt from the recovered table on first use
+        store.forget()
+
+    async def fold(mention: Mention) -> None:
+        """Fold one mention into its event; publish at once if the change is material."""
+        key = mention.event_id.encode()
+        now = index.now(index.partition_of(key), _wall())
+        state = store.get(key)
+        if state is not None and state.expired(now, ttl):
+            await expire(key, state)
+            state = None
+        if state is None and idle(mention.published or mention.fetched_at, now, ttl):
+            late.inc()  # its event is over (or would expire at once)
+            return
+        if state is None:
+            state = EventState(mention.event_id, mention.person_key)
+            previous_stage = None
+        else:
+            previous_stage = state.stage()
+        try:
+            change = state.apply(mention)
+        except Exception:
+            store.discard(key)  # half applied: the table's copy is what counts
+            raise
+        outcomes[change].inc()
+        if change is Change.NONE:
+            return
+        store.put(key, state)  # before the send: a cancelled send still leaves it pending
+        if change is Change.QUIET:
+            index.put(key, state)
+            return  # the sweep publishes it
+        # Sent before it is written: a crash in between sends it again.
+        update = await publish(state.view(), mention.article_id)
+        state.emitted = state.version
+        index.put(key, state)
+        metrics.end_to_end.observe(max(_age_seconds(mention.fetched_at), 0.0))
+        if update.stage != previous_stage:
+            metrics.event_reached_stage(update.stage, update.from_club, update.to_club)
+            if update.stage == "official":
+                history = update.stage_history or []
+                announced = [s["first_seen"] for s in history if s["stage"] == "official"]
+                metrics.official_deal(
+                    update.person,
+                    update.from_club,
+                    update.to_club,
+                    update.kind,
+                    _timestamp(announced[0] if announced else update.last_seen),
+                )
 
     @app.agent(topics.mentions, name="dedupe")
     async def dedupe(stream):  # type: ignore[no-untyped-def]
-        async for _, mention in records(app, stream, Mention, "dedupe"):
-            # Mention, key = event id
-            key = mention.event_id.encode()
+        # Batches: each changed state is written once per batch, before Faust
+        # acknowledges the batch's messages (and so before it commits their offsets).
+        async for batch in stream.take_events(settings.dedupe_batch, settings.dedupe_batch_wait_s):
             async with lock:
                 ensure_index()
-                now = index.now(index.partition_of(key), _wall())
-                stored = table.get(key)
-                state = load(stored) if stored else None
-                if state is not None and state.expired(now, ttl):
-                    await expire(key, state)
-                    state = None
-                if state is None and idle(mention.published or mention.fetched_at, now, ttl):
-                    late.inc()  # its event is over (or would expire at once)
-                    continue
-                if state is None:
-                    state = EventState(mention.event_id, mention.person_key)
-                    previous_stage = None
-                else:
-                    previous_stage = state.stage()
-                change = state.apply(mention)
-                outcomes[change].inc()
-                if change is Change.NONE:
-                    continue
-                update = None
-                if change is Change.MATERIAL:
-                    # Sent before it is remembered: a crash in between sends it again.
-                    update = await publish(state.view(), mention.article_id)
-                    state.emitted = state.version
-                table[key] = state.to_bytes()
-                index.put(key, state)
-            if update is None:
-                continue  # quiet: the sweep publishes it
-            metrics.end_to_end.observe(max(_age_seconds(mention.fetched_at), 0.0))
-            if update.stage != previous_stage:
-                metrics.event_reached_stage(update.stage, update.from_club, update.to_club)
-                if update.stage == "official":
-                    history = update.stage_history or []
-                    announced = [s["first_seen"] for s in history if s["stage"] == "official"]
-                    metrics.official_deal(
-                        update.person,
-                        update.from_club,
-                        update.to_club,
-                        update.kind,
-                        _timestamp(announced[0] if announced else update.last_seen),
-                    )
+                for event in batch:
+                    # Mention, key = event id
+                    mention = await record_of(app, event, Mention, "dedupe")
+                    if mention is not None:
+                        await fold(mention)
 
     async def sweep(partitions: set[int]) -> None:
         """Publish quiet changes and expire idle events of `partitions`."""
-        ensure_index()
-        for key in index.due(partitions, ttl, _wall()):
+        async with lock:
+            ensure_index()
+            due = index.due(partitions, ttl, _wall())
+        for key in due:
             async with lock:
                 if index.stale:
                     return  # a rebalance started: the next owner sweeps
-                stored = table.get(key)
-                if not stored:
+                state = store.get(key)
+                if state is None:
                     index.remove(key)
                     continue
-                state = load(stored)
                 if state.expired(index.now(index.partition_of(key), _wall()), ttl):
                     await expire(key, state)
                 elif state.pending:
                     await publish(state.view())
                     state.emitted = state.version
-                    table[key] = state.to_bytes()
+                    store.put(key, state)
                     index.put(key, state)
 
     app.events_sweep = sweep  # type: ignore[attr-defined]  # for tests

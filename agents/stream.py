@@ -1,8 +1,9 @@
-"""The error policy every stage shares, as one stream helper.
+"""The error policy every stage shares.
 
 `records(...)` turns a stream of raw Kafka messages into (event, record)
-pairs. Oversized, non-JSON or schema-violating messages are dead-lettered
-with their topic/partition/offset and skipped; the stream goes on.
+pairs; `record_of(...)` does it for one event of a batch. Oversized, non-JSON
+or schema-violating messages are dead-lettered with their
+topic/partition/offset and skipped; the stream goes on.
 """
 
 from __future__ import annotations
@@ -23,18 +24,22 @@ R = TypeVar("R", bound=faust.Record)
 async def records(
     app: MercatoApp, stream: Any, cls: type[R], stage: str
 ) -> AsyncIterator[tuple[EventT, R]]:
-    limit = app.settings.max_message_bytes
-    received = app.metrics.articles.labels(stage, "in")
     async for event in stream.events():
-        received.inc()
-        value = event.value
-        if value is not None and len(value) > limit:
-            detail = f"{len(value)} bytes > {limit}"
-            await dead_letter_event(app, stage, "oversized", detail, event)
-            continue
-        try:
-            record = decode(cls, value)
-        except BadRecord as exc:
-            await dead_letter_event(app, stage, exc.reason, exc.detail, event)
-            continue
-        yield event, record
+        record = await record_of(app, event, cls, stage)
+        if record is not None:
+            yield event, record
+
+
+async def record_of(app: MercatoApp, event: EventT, cls: type[R], stage: str) -> R | None:
+    """The event's message as a `cls` record; None once it is dead-lettered."""
+    app.metrics.articles.labels(stage, "in").inc()
+    value = event.value
+    limit = app.settings.max_message_bytes
+    if value is not None and len(value) > limit:
+        await dead_letter_event(app, stage, "oversized", f"{len(value)} bytes > {limit}", event)
+        return None
+    try:
+        return decode(cls, value)
+    except BadRecord as exc:
+        await dead_letter_event(app, stage, exc.reason, exc.detail, event)
+        return None

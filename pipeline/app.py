@@ -8,11 +8,15 @@ any settings and install the stages into it.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
+from faust.streams import _current_event
 from faust.types import TableT, TransportT
 from prometheus_client import CollectorRegistry, Histogram
 
@@ -70,6 +74,56 @@ class MercatoApp(faust.App):
 
     def _new_producer_transport(self) -> TransportT:
         return Transport(self.conf.broker_producer, self, loop=self.loop)
+
+
+class KeyedWrites(MutableMapping[bytes, bytes]):
+    """A table of a `use_partitioner` kind, written under each key's own partition.
+
+    Faust's RocksDB store files a write under the partition of the stream
+    event being processed (`faust.streams.current_event`). Writes made outside
+    one (the sweep's timer, the write before a commit), or in a batch whose
+    events come from several partitions, need the key's own partition
+    instead: each write runs with a stand-in event that carries only it. The
+    memory store does not look.
+    """
+
+    def __init__(self, table: TableT, partition_of: Callable[[bytes], int]) -> None:
+        self.table = table
+        self.partition_of = partition_of
+
+    def __getitem__(self, key: bytes) -> bytes:
+        value: bytes = self.table[key]
+        return value
+
+    def get(self, key: bytes, default: Any = None) -> Any:
+        return self.table.get(key, default)
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        stand_in = _PartitionOnly(self.partition_of(key))
+        token = _current_event.set(weakref.ref(stand_in))  # type: ignore[arg-type]
+        try:
+            self.table[key] = value
+        finally:
+            _current_event.reset(token)
+
+    def __delitem__(self, key: bytes) -> None:
+        del self.table[key]  # the store finds the key's partition itself
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.table
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+class _PartitionOnly:
+    """What the RocksDB store reads of the current event: `message.partition`."""
+
+    def __init__(self, partition: int) -> None:
+        self.message = SimpleNamespace(partition=partition)
 
 
 def broker_urls(servers: str) -> list[str]:

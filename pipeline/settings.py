@@ -191,6 +191,24 @@ class Settings:
         "How often idle events are expired and quiet event changes (counts, times, copies) "
         "are published.",
     )
+    dedupe_batch: int = _setting(
+        "MERCATO_DEDUPE_BATCH",
+        500,
+        "Most mentions the dedupe stage folds in one batch; each event it changed is written "
+        "to the table (and its changelog) once per batch.",
+    )
+    dedupe_batch_wait_s: float = _setting(
+        "MERCATO_DEDUPE_BATCH_WAIT_S",
+        0.02,
+        "Longest the dedupe stage waits to fill a batch: added to an event's latency when "
+        "mentions trickle in.",
+    )
+    event_cache_size: int = _setting(
+        "MERCATO_EVENT_CACHE_SIZE",
+        2000,
+        "Events the dedupe stage keeps decoded in memory between batches (0: read each from "
+        "the table).",
+    )
     # --- Runtime ---------------------------------------------------------
     metrics_host: str = _setting(
         "MERCATO_METRICS_HOST", "127.0.0.1", "Bind address of the /metrics web server."

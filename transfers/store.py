@@ -1,0 +1,87 @@
+"""Event states over the events table: decoded once, written once per commit.
+
+Decoding a stored state (zlib, JSON, one `Report` per article) and encoding
+it again cost the dedupe stage more than folding the mention in: it re-read
+and rewrote the whole event for every mention. So the stage keeps the states
+it used recently decoded, and writes each state it changed once, when Faust
+starts to commit offsets (`agents.dedupe.WriteBeforeCommit`). Nothing is
+lost by the delay: Faust flushes the producer (so the table's changelog)
+before it commits, and commits an offset only once its message has been
+processed; after a crash, the mentions whose states were not written are
+delivered again, and folding a mention in twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import MutableMapping
+
+from transfers.state import EventState
+
+
+class EventStore:
+    """`get`, `put`, `delete` and `flush` over a mapping of event key -> `EventState.to_bytes()`.
+
+    `put` only marks a state changed; `flush` writes the changed ones.
+    `capacity` bounds the decoded states kept besides the changed ones (0: none).
+    """
+
+    def __init__(self, table: MutableMapping[bytes, bytes], capacity: int) -> None:
+        self.table = table
+        self.capacity = capacity
+        self._changed: dict[bytes, EventState] = {}
+        self._recent: OrderedDict[bytes, EventState] = OrderedDict()
+
+    def get(self, key: bytes) -> EventState | None:
+        state = self._changed.get(key)
+        if state is not None:
+            return state
+        state = self._recent.get(key)
+        if state is not None:
+            self._recent.move_to_end(key)
+            return state
+        stored = self.table.get(key)
+        if not stored:
+            return None
+        state = EventState.from_bytes(stored)
+        self._remember(key, state)
+        return state
+
+    def put(self, key: bytes, state: EventState) -> None:
+        """`state` is the event's new state: the next `flush` writes it."""
+        self._recent.pop(key, None)
+        self._changed[key] = state
+
+    def delete(self, key: bytes) -> None:
+        """Forget the event now (the table's changelog gets a tombstone)."""
+        self._changed.pop(key, None)
+        self._recent.pop(key, None)
+        if key in self.table:
+            del self.table[key]
+
+    def discard(self, key: bytes) -> None:
+        """Drop what is held of `key` unwritten: its update did not complete."""
+        self._changed.pop(key, None)
+        self._recent.pop(key, None)
+
+    def flush(self) -> int:
+        """Write every changed state to the table; how many were written."""
+        written = len(self._changed)
+        for key, state in self._changed.items():
+            self.table[key] = state.to_bytes()
+            self._remember(key, state)
+        self._changed.clear()
+        return written
+
+    def forget(self) -> None:
+        """Drop the decoded copies of written states: after a rebalance the table
+        may have been recovered anew. Changed states stay until `flush`."""
+        self._recent.clear()
+
+    def _remember(self, key: bytes, state: EventState) -> None:
+        if self.capacity <= 0:
+            return
+        self._recent[key] = state
+        self._recent.move_to_end(key)
+        while len(self._recent) > self.capacity:
+            self._recent.popitem(last=False)
