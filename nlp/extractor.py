@@ -121,6 +121,11 @@ class _Run:
         self.folded = fold(doc.text)
         self.lex = lex
         self.pats = pats
+        # Patterns a language leaves as "never matches" are skipped: a search for one
+        # still tries every position of its window.
+        self.owner_after = not _never(pats.owner_after)
+        self.deal_for_before = not _never(pats.deal_for_before.forward)
+        self.appointed_before = not _never(pats.appointed_before.forward)
         self.sentences = _clauses(self.text, doc.sentences) or [(0, len(doc.text))]
         self.sentence_starts = [start for start, _ in self.sentences]
         self.title_end = self.text.find("\n\n") if "\n\n" in self.text else 0
@@ -308,7 +313,9 @@ class _Run:
             return "counterpart"
         if p.buyer_after.search(after):
             return "buyer"
-        if p.owner_before.search_reversed(back) or p.owner_after.search(after):
+        if p.owner_before.search_reversed(back) or (
+            self.owner_after and p.owner_after.search(after)
+        ):
             return "owner"
         if p.from_before.search_reversed(back):
             return "from"
@@ -347,7 +354,7 @@ class _Run:
     def _is_bystander(self, mention: NameMention, sent_start: int, sent_end: int) -> bool:
         p = self.pats
         back = self.folded[max(sent_start, mention.start - 45) : mention.start][::-1]
-        if p.deal_for_before.search_reversed(back):
+        if self.deal_for_before and p.deal_for_before.search_reversed(back):
             return False  # "l'intesa per Sequeira"
         if p.mover_before.search_reversed(back) and not p.bystander_before.search_reversed(
             back[:14]  # the last 14 characters before the mention
@@ -414,7 +421,11 @@ class _Run:
             if self._departs(mention, back, end):
                 out.append(self._departure(mention, usable, start, end, stage, coach_context))
                 continue
-            if subject and self.pats.appointed_before.search_reversed(back):
+            if (
+                subject
+                and self.appointed_before
+                and self.pats.appointed_before.search_reversed(back)
+            ):
                 out.append(self._appointment(mention, subject, start, end, stage))
                 continue
             own_from, own_to, strong = self._own_clubs(mention, movers, usable, start)
@@ -999,6 +1010,13 @@ _DIGIT = re.compile(r"\d")
 def _quote_spans(text: str) -> list[tuple[int, int]]:
     """Spans of quoted speech (straight quotes, after normalisation)."""
     return [(m.start(), m.end() - 1) for m in _QUOTE.finditer(text)] if '"' in text else []
+
+
+_NEVER = r"(?!x)x"  # nlp.patterns' pattern for a rule a language does without
+
+
+def _never(pattern: re.Pattern[str]) -> bool:
+    return pattern.pattern == _NEVER
 
 
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:
