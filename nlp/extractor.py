@@ -15,7 +15,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
 from typing import Generic, Literal, NamedTuple, TypeVar
@@ -72,22 +72,43 @@ class _Club(NamedTuple):  # a named tuple: several per article, quick to build
     ambiguous: bool
 
 
-@dataclass(slots=True)
 class _Candidate:
-    person: int
-    start: int
-    role: Role
-    from_club: str | None
-    to_club: str | None
-    kind: Kind
-    stage: Stage
-    fee_eur: float | None
-    evidence: tuple[int, int]  # [start, end) of the evidence in the document text
-    confidence: float
-    strong: bool
-    implicit_to: bool = False
-    departed: bool = False  # sacked or released: a departure with no destination
-    extras: dict[str, object] = field(default_factory=dict)
+    """One sentence's move for one person, before the merge.
+
+    A plain class, not a dataclass: compiled by mypyc, its constructor is native
+    code, where a dataclass's generated `__init__` runs as Python (several per
+    article)."""
+
+    def __init__(
+        self,
+        *,
+        person: int,
+        start: int,
+        role: Role,
+        from_club: str | None,
+        to_club: str | None,
+        kind: Kind,
+        stage: Stage,
+        fee_eur: float | None,
+        evidence: tuple[int, int],  # [start, end) of the evidence in the document text
+        confidence: float,
+        strong: bool,
+        implicit_to: bool = False,
+        departed: bool = False,  # sacked or released: a departure with no destination
+    ) -> None:
+        self.person = person
+        self.start = start
+        self.role = role
+        self.from_club = from_club
+        self.to_club = to_club
+        self.kind = kind
+        self.stage = stage
+        self.fee_eur = fee_eur
+        self.evidence = evidence
+        self.confidence = confidence
+        self.strong = strong
+        self.implicit_to = implicit_to
+        self.departed = departed
 
 
 class Extractor:
