@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
-from typing import Generic, Literal, NamedTuple, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from nlp.automaton import Automaton
 from nlp.cues import Cue, CueKey, CueSet, CueTable, Lexicon, lexicon
@@ -64,12 +64,18 @@ class ExtractorSettings:
     usd_to_eur: float = USD_TO_EUR
 
 
-class _Club(NamedTuple):  # a named tuple: several per article, quick to build
-    start: int
-    end: int
-    club_id: str
-    kind: str
-    ambiguous: bool
+class _Club:
+    """A club mention resolved to one club. A plain class, which mypyc builds and
+    reads as a C struct (a named tuple's constructor runs as Python)."""
+
+    __slots__ = ("ambiguous", "club_id", "end", "kind", "start")
+
+    def __init__(self, start: int, end: int, club_id: str, kind: str, ambiguous: bool) -> None:
+        self.start = start
+        self.end = end
+        self.club_id = club_id
+        self.kind = kind
+        self.ambiguous = ambiguous
 
 
 class _Candidate:
@@ -213,16 +219,18 @@ class _Run:
         )
         self.roles = self._roles()
         self.affiliation: dict[int, str] = {}
-        self.non_mover: Counter[int] = Counter()
+        # Plain dicts, not Counters: a Counter's methods run as Python.
+        self.non_mover: dict[int, int] = {}
         self.quotes = _quote_spans(self.text)
 
     # --- clubs -----------------------------------------------------------------
 
     def _resolve_clubs(self, matches: list[ClubMatch]) -> list[_Club]:
-        explicit: Counter[str] = Counter()
+        explicit: dict[str, int] = {}
         for match in matches:
             if match.kind in ("name", "alias") and len(match.candidates) == 1:
-                explicit[match.candidates[0]] += 1
+                club_id = match.candidates[0]
+                explicit[club_id] = explicit.get(club_id, 0) + 1
         resolved: list[_Club] = []
         for match in matches:
             if match.kind == "nickname" and self._inside_a_name(match):
@@ -230,9 +238,9 @@ class _Run:
             ambiguous = len(match.candidates) > 1
             if ambiguous:
                 best = max(
-                    match.candidates, key=lambda c: (explicit[c], -match.candidates.index(c))
+                    match.candidates, key=lambda c: (explicit.get(c, 0), -match.candidates.index(c))
                 )
-                if explicit[best] == 0 and match.kind == "city":
+                if explicit.get(best, 0) == 0 and match.kind == "city":
                     continue  # "Milano" with neither Milan club named: say nothing
             else:
                 best = match.candidates[0]
@@ -435,7 +443,7 @@ class _Run:
             if self._is_bystander(mention, start, end) or (
                 previous is not None and self.folded[previous.end : mention.start] in _COORDINATION
             ):
-                self.non_mover[mention.person] += 1
+                self.non_mover[mention.person] = self.non_mover.get(mention.person, 0) + 1
                 previous = mention  # "injuries to X and Y": Y shares X's role
             else:
                 movers.append(mention)
@@ -789,9 +797,13 @@ class _Run:
     # --- merging -------------------------------------------------------------------
 
     def _merge(self, candidates: list[_Candidate]) -> list[Mention]:
-        mover_count: Counter[int] = Counter(c.person for c in candidates)
+        mover_count: dict[int, int] = {}
+        for candidate in candidates:
+            mover_count[candidate.person] = mover_count.get(candidate.person, 0) + 1
         kept = [
-            c for c in candidates if c.strong or self.non_mover[c.person] <= mover_count[c.person]
+            c
+            for c in candidates
+            if c.strong or self.non_mover.get(c.person, 0) <= mover_count[c.person]
         ]
         by_person: dict[int, list[_Candidate]] = defaultdict(list)
         for candidate in kept:

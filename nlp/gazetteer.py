@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from nlp.automaton import Automaton, Match, leftmost_longest
 from nlp.textfold import fold, fold_key
@@ -43,17 +43,29 @@ class Club:
     cities: tuple[str, ...] = ()
 
 
-class ClubMatch(NamedTuple):
+class ClubMatch:
     """A span of text naming one of `candidates` (club ids, data-file order).
 
-    A named tuple: much quicker to build than a frozen dataclass.
+    A plain class: compiled by mypyc, it is built and read as a C struct, where a
+    named tuple's constructor runs as Python (a frozen dataclass is slower still).
     """
 
-    start: int
-    end: int
-    surface: str
-    candidates: tuple[str, ...]
-    kind: MatchKind
+    __slots__ = ("candidates", "end", "kind", "start", "surface")
+
+    def __init__(
+        self, start: int, end: int, surface: str, candidates: tuple[str, ...], kind: MatchKind
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.surface = surface
+        self.candidates = candidates
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return (
+            f"ClubMatch({self.start}, {self.end}, {self.surface!r}, {self.candidates!r}, "
+            f"{self.kind!r})"
+        )
 
 
 @dataclass(slots=True)
