@@ -28,7 +28,7 @@ from nlp.language import is_supported
 from nlp.patterns import LanguagePatterns, patterns_for
 from nlp.people import NameMention, People, find_names, link_names, stopnames
 from nlp.textfold import fold
-from nlp.types import STAGES, Document, Kind, Mention, Role, Span, Stage
+from nlp.types import STAGES, Document, Kind, Mention, Role, Stage
 
 Side = Literal[
     "from", "to", "buyer", "owner", "counterpart", "subject_buyer", "subject_seller", "none"
@@ -129,15 +129,22 @@ class Extractor:
 
     def extract(self, doc: Document) -> list[Mention]:
         """Events the document reports; [] for unsupported languages."""
-        if not is_supported(doc.lang):
+        return self.extract_text(
+            doc.text, doc.lang, [(sentence.start, sentence.end) for sentence in doc.sentences]
+        )
+
+    def extract_text(self, text: str, lang: str, sentences: list[tuple[int, int]]) -> list[Mention]:
+        """`extract` of Document(text, lang, sentences), the sentences as (start, end)
+        pairs: what the rules read, without building a Span for each."""
+        if not is_supported(lang):
             return []
-        lex, pats = lexicon(doc.lang), patterns_for(doc.lang)
-        if lex is None or pats is None or not doc.text:
+        lex, pats = lexicon(lang), patterns_for(lang)
+        if lex is None or pats is None or not text:
             return []
-        scanner = self._scanners.get(doc.lang)
+        scanner = self._scanners.get(lang)
         if scanner is None:
-            scanner = self._scanners[doc.lang] = _Scanner(self.gazetteer, _cue_set(doc.lang, lex))
-        return _Run(self, doc, lex, pats, scanner).events()
+            scanner = self._scanners[lang] = _Scanner(self.gazetteer, _cue_set(lang, lex))
+        return _Run(self, text, sentences, lex, pats, scanner).events()
 
 
 class _Scanner:
@@ -171,16 +178,16 @@ class _Run:
     def __init__(
         self,
         owner: Extractor,
-        doc: Document,
+        text: str,
+        sentences: list[tuple[int, int]],
         lex: Lexicon,
         pats: LanguagePatterns,
         scanner: _Scanner,
     ) -> None:
         self.gaz = owner.gazetteer
         self.settings = owner.settings
-        self.doc = doc
-        self.text = doc.text
-        self.folded = fold(doc.text)
+        self.text = text
+        self.folded = fold(text)
         self.lex = lex
         self.pats = pats
         # Patterns a language leaves as "never matches" are skipped: a search for one
@@ -188,10 +195,10 @@ class _Run:
         self.owner_after = not _never(pats.owner_after)
         self.deal_for_before = not _never(pats.deal_for_before.forward)
         self.appointed_before = not _never(pats.appointed_before.forward)
-        self.sentences = _clauses(self.text, doc.sentences) or [(0, len(doc.text))]
+        self.sentences = _clauses(text, sentences) or [(0, len(text))]
         self.sentence_starts = [start for start, _ in self.sentences]
         self.title_end = self.text.find("\n\n") if "\n\n" in self.text else 0
-        club_matches, cues = scanner.scan(doc.text, self.folded)
+        club_matches, cues = scanner.scan(text, self.folded)
         self.clubs = self._resolve_clubs(club_matches)
         self.subject = self._subject_club()
         self.datelines = self._datelines()
@@ -968,17 +975,16 @@ class _Positions(Generic[T]):
         return self.items[index] if index >= 0 and self.starts[index] >= start else None
 
 
-def _clauses(text: str, sentences: Sequence[Span]) -> list[tuple[int, int]]:
+def _clauses(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentences cut where a new clause starts: at semicolons ("West Ham agree to send
     X to Fiorentina; Fulham deny Roma contact over Y") and at "as"/"while" before a
     capital ("Brighton hand X new deal as Chelsea circle Y"): each reports its own
     move with its own stage."""
     cuts = _clause_cuts(text)
     if not cuts:
-        return [(sentence.start, sentence.end) for sentence in sentences]
+        return sentences
     out: list[tuple[int, int]] = []
-    for sentence in sentences:
-        start, end = sentence.start, sentence.end
+    for start, end in sentences:
         for cut_start, cut_end in cuts[bisect_left(cuts, (start, 0)) :]:
             if cut_start >= end:
                 break

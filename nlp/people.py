@@ -434,7 +434,11 @@ def link_names(text: str, spans: Sequence[tuple[int, int]]) -> People:
         cluster = clusters[index]
         if name.size > cluster.name.size:
             # The fuller name, still compared by the surname key it was found by.
-            cluster.name = name._replace(key=cluster.name.key, last=cluster.name.last)
+            # (Built directly: a named tuple's _replace runs as Python.)
+            kept = cluster.name
+            cluster.name = _Name(
+                name.surface, name.size, name.spelling, kept.key, kept.last, name.first
+            )
         cluster.spellings[name.spelling] = cluster.spellings.get(name.spelling, 0) + 1
         mentions.append(NameMention(start, end, name.surface, index))
     names = tuple(_canonical(cluster) for cluster in clusters)
