@@ -9,28 +9,38 @@ nlp.automaton), longest phrase first.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
 
-from nlp.automaton import build_automaton, leftmost_longest
+from nlp.automaton import Automaton, Match, leftmost_longest
 from nlp.textfold import fold
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "cues.toml"
+# What the automaton holds for one phrase: (table index, label, stem) for each table
+# that has it, and whether the phrase starts and ends on a word character.
+CueKey = tuple[tuple[tuple[int, str, bool], ...], bool, bool]
 
 
-class Cue(NamedTuple):
+class Cue:
     """A cue phrase at [start, end) of the text, with the label it stands for.
 
-    A named tuple rather than a frozen dataclass: an article yields about fifty,
-    and a frozen dataclass takes four times as long to build.
+    A plain class: an article yields about fifty, and compiled by mypyc it is
+    built and read as a C struct, where a named tuple's constructor runs as
+    Python (and a frozen dataclass takes four times as long again).
     """
 
-    start: int
-    end: int
-    label: str
-    phrase: str
+    __slots__ = ("end", "label", "phrase", "start")
+
+    def __init__(self, start: int, end: int, label: str, phrase: str) -> None:
+        self.start = start
+        self.end = end
+        self.label = label
+        self.phrase = phrase
+
+    def __repr__(self) -> str:
+        return f"Cue({self.start}, {self.end}, {self.label!r}, {self.phrase!r})"
 
 
 class CueTable:
@@ -75,25 +85,41 @@ class CueSet:
                 owners.setdefault(phrase, []).append((index, label, stem))
         # Whether a phrase starts and ends on a word character is known now: at a
         # match, only the text outside it needs a look.
-        self._automaton = build_automaton(
-            (
-                phrase,
-                (len(phrase), tuple(found), _is_word_char(phrase[0]), _is_word_char(phrase[-1])),
-            )
+        self._automaton: Automaton[CueKey] = Automaton(
+            (phrase, (tuple(found), _is_word_char(phrase[0]), _is_word_char(phrase[-1])))
             for phrase, found in owners.items()
         )
 
+    def automaton_entries(self) -> list[tuple[str, CueKey]]:
+        """The automaton's keys and values, for an automaton that also finds other things
+        (see `select`)."""
+        return list(zip(self._automaton.keys, self._automaton.values, strict=True))
+
     def find(self, folded: str, start: int = 0, end: int | None = None) -> list[list[Cue]]:
         """Cues of every table in folded[start:end] (accent-folded lowercase text)."""
+        stop = len(folded) if end is None else end
+        if start == 0 and stop == len(folded):
+            matches = self._automaton.matches(folded)
+        else:
+            matches = [
+                (index, first + start, after + start)
+                for index, first, after in self._automaton.matches(folded[start:stop])
+            ]
+        return self.select(folded, matches, self._automaton.values, stop)
+
+    def select(
+        self, folded: str, matches: list[Match], values: Sequence[CueKey | None], stop: int
+    ) -> list[list[Cue]]:
+        """`find`'s result from the automaton `matches` of `folded` that end by `stop`,
+        where `values[i]` is what `automaton_entries` gives for the i-th key (None: a key of
+        something else)."""
         found: list[list[Cue]] = [[] for _ in range(self.size)]
-        if self._automaton is None:
-            return found
         size = len(folded)
-        stop = size if end is None else end
-        for last, (length, owners, starts_word, ends_word) in self._automaton.iter(
-            folded, start, stop
-        ):
-            first, after = last - length + 1, last + 1
+        for key, first, after in matches:
+            value = values[key]
+            if value is None:
+                continue
+            owners, starts_word, ends_word = value
             if starts_word and first > 0 and _is_word_char(folded[first - 1]):
                 continue  # the phrase starts inside a word
             bounded = not (ends_word and after < size and _is_word_char(folded[after]))

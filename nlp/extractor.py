@@ -13,21 +13,22 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
-from typing import Generic, Literal, NamedTuple, TypeVar
+from typing import Generic, Literal, TypeVar
 
-from nlp.cues import Cue, CueSet, CueTable, Lexicon, lexicon
+from nlp.automaton import Automaton
+from nlp.cues import Cue, CueKey, CueSet, CueTable, Lexicon, lexicon
 from nlp.fees import GBP_TO_EUR, USD_TO_EUR, Fee, find_fees
-from nlp.gazetteer import ClubMatch, Gazetteer, default_gazetteer
+from nlp.gazetteer import ClubKey, ClubMatch, Gazetteer, default_gazetteer
 from nlp.language import is_supported
 from nlp.patterns import LanguagePatterns, patterns_for
 from nlp.people import NameMention, People, find_names, link_names, stopnames
 from nlp.textfold import fold
-from nlp.types import STAGES, Document, Kind, Mention, Role, Span, Stage
+from nlp.types import STAGES, Document, Kind, Mention, Role, Stage
 
 Side = Literal[
     "from", "to", "buyer", "owner", "counterpart", "subject_buyer", "subject_seller", "none"
@@ -63,30 +64,57 @@ class ExtractorSettings:
     usd_to_eur: float = USD_TO_EUR
 
 
-class _Club(NamedTuple):  # a named tuple: several per article, quick to build
-    start: int
-    end: int
-    club_id: str
-    kind: str
-    ambiguous: bool
+class _Club:
+    """A club mention resolved to one club. A plain class, which mypyc builds and
+    reads as a C struct (a named tuple's constructor runs as Python)."""
+
+    __slots__ = ("ambiguous", "club_id", "end", "kind", "start")
+
+    def __init__(self, start: int, end: int, club_id: str, kind: str, ambiguous: bool) -> None:
+        self.start = start
+        self.end = end
+        self.club_id = club_id
+        self.kind = kind
+        self.ambiguous = ambiguous
 
 
-@dataclass(slots=True)
 class _Candidate:
-    person: int
-    start: int
-    role: Role
-    from_club: str | None
-    to_club: str | None
-    kind: Kind
-    stage: Stage
-    fee_eur: float | None
-    evidence: tuple[int, int]  # [start, end) of the evidence in the document text
-    confidence: float
-    strong: bool
-    implicit_to: bool = False
-    departed: bool = False  # sacked or released: a departure with no destination
-    extras: dict[str, object] = field(default_factory=dict)
+    """One sentence's move for one person, before the merge.
+
+    A plain class, not a dataclass: compiled by mypyc, its constructor is native
+    code, where a dataclass's generated `__init__` runs as Python (several per
+    article)."""
+
+    def __init__(
+        self,
+        *,
+        person: int,
+        start: int,
+        role: Role,
+        from_club: str | None,
+        to_club: str | None,
+        kind: Kind,
+        stage: Stage,
+        fee_eur: float | None,
+        evidence: tuple[int, int],  # [start, end) of the evidence in the document text
+        confidence: float,
+        strong: bool,
+        implicit_to: bool = False,
+        departed: bool = False,  # sacked or released: a departure with no destination
+    ) -> None:
+        self.person = person
+        self.start = start
+        self.role = role
+        self.from_club = from_club
+        self.to_club = to_club
+        self.kind = kind
+        self.stage = stage
+        self.fee_eur = fee_eur
+        self.evidence = evidence
+        self.confidence = confidence
+        self.strong = strong
+        self.implicit_to = implicit_to
+        self.departed = departed
 
 
 class Extractor:
@@ -97,34 +125,81 @@ class Extractor:
     ) -> None:
         self.gazetteer = gazetteer or default_gazetteer()
         self.settings = settings or ExtractorSettings()
+        self._scanners: dict[str, _Scanner] = {}
 
     def extract(self, doc: Document) -> list[Mention]:
         """Events the document reports; [] for unsupported languages."""
-        if not is_supported(doc.lang):
+        return self.extract_text(
+            doc.text, doc.lang, [(sentence.start, sentence.end) for sentence in doc.sentences]
+        )
+
+    def extract_text(self, text: str, lang: str, sentences: list[tuple[int, int]]) -> list[Mention]:
+        """`extract` of Document(text, lang, sentences), the sentences as (start, end)
+        pairs: what the rules read, without building a Span for each."""
+        if not is_supported(lang):
             return []
-        lex, pats = lexicon(doc.lang), patterns_for(doc.lang)
-        if lex is None or pats is None or not doc.text:
+        lex, pats = lexicon(lang), patterns_for(lang)
+        if lex is None or pats is None or not text:
             return []
-        return _Run(self, doc, lex, pats).events()
+        scanner = self._scanners.get(lang)
+        if scanner is None:
+            scanner = self._scanners[lang] = _Scanner(self.gazetteer, _cue_set(lang, lex))
+        return _Run(self, text, sentences, lex, pats, scanner).events()
+
+
+class _Scanner:
+    """The clubs of a gazetteer and the cues of a language found in one automaton walk
+    over an article (two walks took twice as long)."""
+
+    def __init__(self, gazetteer: Gazetteer, cues: CueSet) -> None:
+        self.gazetteer = gazetteer
+        self.cues = cues
+        both: dict[str, tuple[ClubKey | None, CueKey | None]] = {}
+        for key, club in gazetteer.automaton_entries():
+            both[key] = (club, None)
+        for key, cue in cues.automaton_entries():
+            both[key] = (both.get(key, (None, None))[0], cue)
+        self.automaton = Automaton(both.items())
+        self.clubs = [club for club, _ in self.automaton.values]
+        self.cue_keys = [cue for _, cue in self.automaton.values]
+
+    def scan(self, text: str, folded: str) -> tuple[list[ClubMatch], list[list[Cue]]]:
+        """`gazetteer.find(text, folded)` and `cues.find(folded)`."""
+        matches = self.automaton.matches(folded)
+        return (
+            self.gazetteer.select(text, folded, matches, self.clubs),
+            self.cues.select(folded, matches, self.cue_keys, len(folded)),
+        )
 
 
 class _Run:
     """State of one extraction (one document)."""
 
     def __init__(
-        self, owner: Extractor, doc: Document, lex: Lexicon, pats: LanguagePatterns
+        self,
+        owner: Extractor,
+        text: str,
+        sentences: list[tuple[int, int]],
+        lex: Lexicon,
+        pats: LanguagePatterns,
+        scanner: _Scanner,
     ) -> None:
         self.gaz = owner.gazetteer
         self.settings = owner.settings
-        self.doc = doc
-        self.text = doc.text
-        self.folded = fold(doc.text)
+        self.text = text
+        self.folded = fold(text)
         self.lex = lex
         self.pats = pats
-        self.sentences = _clauses(self.text, doc.sentences) or [(0, len(doc.text))]
+        # Patterns a language leaves as "never matches" are skipped: a search for one
+        # still tries every position of its window.
+        self.owner_after = not _never(pats.owner_after)
+        self.deal_for_before = not _never(pats.deal_for_before.forward)
+        self.appointed_before = not _never(pats.appointed_before.forward)
+        self.sentences = _clauses(text, sentences) or [(0, len(text))]
         self.sentence_starts = [start for start, _ in self.sentences]
         self.title_end = self.text.find("\n\n") if "\n\n" in self.text else 0
-        self.clubs = self._resolve_clubs(self.gaz.find(doc.text, self.folded))
+        club_matches, cues = scanner.scan(text, self.folded)
+        self.clubs = self._resolve_clubs(club_matches)
         self.subject = self._subject_club()
         self.datelines = self._datelines()
         spans = find_names(
@@ -143,7 +218,7 @@ class _Run:
             self.coach_context,
             self.departure_verb,
             self.match_action,
-        ) = (_Positions(cues) for cues in _cue_set(doc.lang, lex).find(self.folded))
+        ) = (_Positions(table) for table in cues)
         self.fees = _Positions(
             find_fees(self.text, self.settings.gbp_to_eur, self.settings.usd_to_eur)
             if _DIGIT.search(self.text)
@@ -151,16 +226,18 @@ class _Run:
         )
         self.roles = self._roles()
         self.affiliation: dict[int, str] = {}
-        self.non_mover: Counter[int] = Counter()
+        # Plain dicts, not Counters: a Counter's methods run as Python.
+        self.non_mover: dict[int, int] = {}
         self.quotes = _quote_spans(self.text)
 
     # --- clubs -----------------------------------------------------------------
 
     def _resolve_clubs(self, matches: list[ClubMatch]) -> list[_Club]:
-        explicit: Counter[str] = Counter()
+        explicit: dict[str, int] = {}
         for match in matches:
             if match.kind in ("name", "alias") and len(match.candidates) == 1:
-                explicit[match.candidates[0]] += 1
+                club_id = match.candidates[0]
+                explicit[club_id] = explicit.get(club_id, 0) + 1
         resolved: list[_Club] = []
         for match in matches:
             if match.kind == "nickname" and self._inside_a_name(match):
@@ -168,9 +245,9 @@ class _Run:
             ambiguous = len(match.candidates) > 1
             if ambiguous:
                 best = max(
-                    match.candidates, key=lambda c: (explicit[c], -match.candidates.index(c))
+                    match.candidates, key=lambda c: (explicit.get(c, 0), -match.candidates.index(c))
                 )
-                if explicit[best] == 0 and match.kind == "city":
+                if explicit.get(best, 0) == 0 and match.kind == "city":
                     continue  # "Milano" with neither Milan club named: say nothing
             else:
                 best = match.candidates[0]
@@ -308,7 +385,9 @@ class _Run:
             return "counterpart"
         if p.buyer_after.search(after):
             return "buyer"
-        if p.owner_before.search_reversed(back) or p.owner_after.search(after):
+        if p.owner_before.search_reversed(back) or (
+            self.owner_after and p.owner_after.search(after)
+        ):
             return "owner"
         if p.from_before.search_reversed(back):
             return "from"
@@ -347,7 +426,7 @@ class _Run:
     def _is_bystander(self, mention: NameMention, sent_start: int, sent_end: int) -> bool:
         p = self.pats
         back = self.folded[max(sent_start, mention.start - 45) : mention.start][::-1]
-        if p.deal_for_before.search_reversed(back):
+        if self.deal_for_before and p.deal_for_before.search_reversed(back):
             return False  # "l'intesa per Sequeira"
         if p.mover_before.search_reversed(back) and not p.bystander_before.search_reversed(
             back[:14]  # the last 14 characters before the mention
@@ -371,7 +450,7 @@ class _Run:
             if self._is_bystander(mention, start, end) or (
                 previous is not None and self.folded[previous.end : mention.start] in _COORDINATION
             ):
-                self.non_mover[mention.person] += 1
+                self.non_mover[mention.person] = self.non_mover.get(mention.person, 0) + 1
                 previous = mention  # "injuries to X and Y": Y shares X's role
             else:
                 movers.append(mention)
@@ -414,7 +493,11 @@ class _Run:
             if self._departs(mention, back, end):
                 out.append(self._departure(mention, usable, start, end, stage, coach_context))
                 continue
-            if subject and self.pats.appointed_before.search_reversed(back):
+            if (
+                subject
+                and self.appointed_before
+                and self.pats.appointed_before.search_reversed(back)
+            ):
                 out.append(self._appointment(mention, subject, start, end, stage))
                 continue
             own_from, own_to, strong = self._own_clubs(mention, movers, usable, start)
@@ -721,9 +804,13 @@ class _Run:
     # --- merging -------------------------------------------------------------------
 
     def _merge(self, candidates: list[_Candidate]) -> list[Mention]:
-        mover_count: Counter[int] = Counter(c.person for c in candidates)
+        mover_count: dict[int, int] = {}
+        for candidate in candidates:
+            mover_count[candidate.person] = mover_count.get(candidate.person, 0) + 1
         kept = [
-            c for c in candidates if c.strong or self.non_mover[c.person] <= mover_count[c.person]
+            c
+            for c in candidates
+            if c.strong or self.non_mover.get(c.person, 0) <= mover_count[c.person]
         ]
         by_person: dict[int, list[_Candidate]] = defaultdict(list)
         for candidate in kept:
@@ -888,17 +975,16 @@ class _Positions(Generic[T]):
         return self.items[index] if index >= 0 and self.starts[index] >= start else None
 
 
-def _clauses(text: str, sentences: Sequence[Span]) -> list[tuple[int, int]]:
+def _clauses(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentences cut where a new clause starts: at semicolons ("West Ham agree to send
     X to Fiorentina; Fulham deny Roma contact over Y") and at "as"/"while" before a
     capital ("Brighton hand X new deal as Chelsea circle Y"): each reports its own
     move with its own stage."""
     cuts = _clause_cuts(text)
     if not cuts:
-        return [(sentence.start, sentence.end) for sentence in sentences]
+        return sentences
     out: list[tuple[int, int]] = []
-    for sentence in sentences:
-        start, end = sentence.start, sentence.end
+    for start, end in sentences:
         for cut_start, cut_end in cuts[bisect_left(cuts, (start, 0)) :]:
             if cut_start >= end:
                 break
@@ -999,6 +1085,13 @@ _DIGIT = re.compile(r"\d")
 def _quote_spans(text: str) -> list[tuple[int, int]]:
     """Spans of quoted speech (straight quotes, after normalisation)."""
     return [(m.start(), m.end() - 1) for m in _QUOTE.finditer(text)] if '"' in text else []
+
+
+_NEVER = r"(?!x)x"  # nlp.patterns' pattern for a rule a language does without
+
+
+def _never(pattern: re.Pattern[str]) -> bool:
+    return pattern.pattern == _NEVER
 
 
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:

@@ -162,9 +162,15 @@ class Fee:
     bonus_eur: float | None = None
 
 
+# Compiled once: re's own cache of patterns costs a lookup per call.
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+_SEPARATOR = re.compile(r"[.,]")
+_NUMBER_RE = re.compile(_NUMBER)
+
+
 def _to_float(number: str) -> float:
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", number):
-        return float(re.sub(r"[.,]", "", number))
+    if _THOUSANDS.fullmatch(number):
+        return float(_SEPARATOR.sub("", number))
     return float(number.replace(",", "."))
 
 
@@ -231,7 +237,7 @@ def find_fees(
         tail = _BONUS_TAIL.match(text, end)
         if tail:
             end = tail.end()
-            amounts = re.findall(_NUMBER, tail.group(0))
+            amounts = _NUMBER_RE.findall(tail.group(0))
             if amounts:
                 bonus = _to_float(amounts[0]) * _MULTIPLIERS.get(mult_word or "m", 1e6)
         rate = rates.get(currency, 1.0)

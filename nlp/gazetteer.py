@@ -11,13 +11,13 @@ Milano) keeps all of them as candidates; the extractor picks one by context.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
-from nlp.automaton import build_automaton, leftmost_longest
+from nlp.automaton import Automaton, Match, leftmost_longest
 from nlp.textfold import fold, fold_key
 
 MatchKind = Literal["name", "alias", "nickname", "city"]
@@ -25,6 +25,8 @@ MatchKind = Literal["name", "alias", "nickname", "city"]
 _KIND_RANK: dict[MatchKind, int] = {"name": 0, "alias": 1, "nickname": 2, "city": 3}
 DEFAULT_PATH = Path(__file__).parent / "data" / "clubs.toml"
 _MIN_PLURAL_NICKNAME = 7
+# What the automaton holds for one key: its kind, its clubs, the words it capitalises.
+ClubKey = tuple[MatchKind, tuple[str, ...], frozenset[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,17 +43,29 @@ class Club:
     cities: tuple[str, ...] = ()
 
 
-class ClubMatch(NamedTuple):
+class ClubMatch:
     """A span of text naming one of `candidates` (club ids, data-file order).
 
-    A named tuple: much quicker to build than a frozen dataclass.
+    A plain class: compiled by mypyc, it is built and read as a C struct, where a
+    named tuple's constructor runs as Python (a frozen dataclass is slower still).
     """
 
-    start: int
-    end: int
-    surface: str
-    candidates: tuple[str, ...]
-    kind: MatchKind
+    __slots__ = ("candidates", "end", "kind", "start", "surface")
+
+    def __init__(
+        self, start: int, end: int, surface: str, candidates: tuple[str, ...], kind: MatchKind
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.surface = surface
+        self.candidates = candidates
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return (
+            f"ClubMatch({self.start}, {self.end}, {self.surface!r}, {self.candidates!r}, "
+            f"{self.kind!r})"
+        )
 
 
 @dataclass(slots=True)
@@ -111,8 +125,8 @@ class Gazetteer:
                 for form in italian_adjective_forms(nickname):
                     self._add(entries, club.id, form, "nickname")
         self._entries = entries
-        self._automaton = build_automaton(
-            (key, (len(key), entry.kind, tuple(entry.candidates), entry.capitalised))
+        self._automaton: Automaton[ClubKey] = Automaton(
+            (key, (entry.kind, tuple(entry.candidates), entry.capitalised))
             for key, entry in entries.items()
         )
         self._ids_by_key = self._build_resolver()
@@ -168,22 +182,35 @@ class Gazetteer:
         """Club id for any name, alias, official name or unshared nickname."""
         return self._ids_by_key.get(fold_key(name))
 
+    def automaton_entries(self) -> list[tuple[str, ClubKey]]:
+        """The automaton's keys and values, for an automaton that also finds other things
+        (see `select`)."""
+        return list(zip(self._automaton.keys, self._automaton.values, strict=True))
+
     def find(self, text: str, folded: str | None = None) -> list[ClubMatch]:
         """Leftmost-longest club mentions in `text`, in order.
 
         `folded` is `textfold.fold(text)` when the caller already has it.
         """
-        if self._automaton is None:
-            return []
         folded = folded if folded is not None else fold(text)
+        return self.select(text, folded, self._automaton.matches(folded), self._automaton.values)
+
+    def select(
+        self, text: str, folded: str, matches: list[Match], values: Sequence[ClubKey | None]
+    ) -> list[ClubMatch]:
+        """`find`'s result from the automaton `matches` of `folded`, where `values[i]` is
+        what `automaton_entries` gives for the i-th key (None: a key of something else)."""
         size = len(text)
         found: list[ClubMatch] = []
-        for last, (length, kind, candidates, capitalised) in self._automaton.iter(folded):
-            start, end = last - length + 1, last + 1
+        for index, start, end in matches:
+            value = values[index]
+            if value is None:
+                continue
             if (start > 0 and folded[start - 1].isalnum()) or (
                 end < size and folded[end].isalnum()
             ):
                 continue  # inside a word ("interessamento" is not Inter)
+            kind, candidates, capitalised = value
             surface = text[start:end]
             if capitalised and not _has_capitals(surface, capitalised):
                 continue

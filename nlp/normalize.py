@@ -78,9 +78,11 @@ _QUOTES: dict[int, str] = str.maketrans(
     }
 )
 _SPECIAL_MAP = {chr(code): value for code, value in _QUOTES.items() if code > 0x7F}
-# Substituting just these characters is ten times faster than `str.translate` with
-# a dict, which looks up every character of the text.
-_SPECIAL = re.compile("[" + "".join(re.escape(char) for char in sorted(_SPECIAL_MAP)) + "]")
+# Replacing these characters one by one with str.replace, each after a quick `in`
+# scan, is several times faster than a regex substitution calling back into Python
+# per character, which is ten times faster than `str.translate` with a dict. No
+# replacement holds a character of the map, so one at a time is all at once.
+_SPECIAL = tuple(sorted(_SPECIAL_MAP.items()))
 
 
 _SPACES = re.compile(r"[ \f\v]+")
@@ -124,10 +126,6 @@ def strip_html(text: str) -> str:
     return html.unescape("".join(collector.parts))
 
 
-def _special(match: re.Match[str]) -> str:
-    return _SPECIAL_MAP[match.group()]
-
-
 def normalize_text(text: str) -> str:
     """HTML-free, NFC, ASCII quotes, single spaces, at most one blank line.
 
@@ -138,7 +136,9 @@ def normalize_text(text: str) -> str:
     if not text.isascii():
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
-        text = _SPECIAL.sub(_special, text)
+        for char, plain in _SPECIAL:
+            if char in text:
+                text = text.replace(char, plain)
     if "  " in text or "\f" in text or "\v" in text:
         text = _SPACES.sub(" ", text)
     if " \n" in text or "\n " in text:

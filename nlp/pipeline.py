@@ -11,7 +11,7 @@ from functools import cache
 from nlp.extractor import Extractor
 from nlp.language import detect_language
 from nlp.normalize import join_title_body
-from nlp.segment import sentence_spans, token_spans
+from nlp.segment import sentence_bounds, sentence_spans, token_spans
 from nlp.types import EXTRACTOR_VERSION, Document, Mention
 
 
@@ -43,8 +43,12 @@ def extract(doc: Document) -> list[Mention]:
 
 
 def extract_article(title: str, body: str, lang: str | None = None) -> list[Mention]:
-    """`prepare` then `extract`, without building token spans."""
-    return extract(prepare(title, body, lang, with_tokens=False))
+    """`prepare` then `extract`, without building the Document and its spans (the rules
+    read sentences as (start, end) pairs)."""
+    text = join_title_body(title or "", body or "")
+    return default_extractor().extract_text(
+        text, lang or detect_language(text), sentence_bounds(text)
+    )
 
 
 __all__ = ["EXTRACTOR_VERSION", "default_extractor", "extract", "extract_article", "prepare"]

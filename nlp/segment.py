@@ -82,7 +82,13 @@ def _ends_sentence(text: str, stop_start: int) -> bool:
 
 def sentence_spans(text: str) -> tuple[Span, ...]:
     """Sentences of `text`, trimmed, as half-open spans."""
-    spans: list[Span] = []
+    return tuple(Span(start, end) for start, end in sentence_bounds(text))
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """`sentence_spans` as (start, end) pairs: what the extractor reads, without
+    building a Span (a frozen dataclass, slow to build) for each sentence."""
+    bounds: list[tuple[int, int]] = []
     for line in _LINE.finditer(text):
         start, end = line.start(), line.end()
         cursor = start
@@ -90,19 +96,19 @@ def sentence_spans(text: str) -> tuple[Span, ...]:
             if _ends_sentence(text, boundary.start(1)):
                 stop = boundary.end(2)
                 if stop > cursor:
-                    spans.append(_trimmed(text, cursor, stop))
+                    bounds.append(_trimmed(text, cursor, stop))
                 cursor = boundary.end(3)
         if cursor < end:
-            spans.append(_trimmed(text, cursor, end))
-    return tuple(span for span in spans if span.end > span.start)
+            bounds.append(_trimmed(text, cursor, end))
+    return [(start, end) for start, end in bounds if end > start]
 
 
-def _trimmed(text: str, start: int, end: int) -> Span:
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return Span(start, end)
+    return start, end
 
 
 def token_count(text: str) -> int:
