@@ -40,11 +40,14 @@ def write_archive(path: Path, count: int) -> None:
             out.write(orjson.dumps({**row, "text": article["content"]}) + b"\n")
 
 
-def done(port: int, count: int) -> bool:
-    """Every article extracted, and every mention it produced folded by dedupe."""
+def progress(port: int) -> tuple[float, float, float]:
+    """Articles extracted, mentions they produced, mentions folded by dedupe so far."""
     samples = scrape(port)
-    extracted = total(samples, "mercato_stage_messages_total", stage="extract", direction="out")
-    return stage_count(samples, "extract") >= count and stage_count(samples, "dedupe") >= extracted
+    return (
+        stage_count(samples, "extract"),
+        total(samples, "mercato_stage_messages_total", stage="extract", direction="out"),
+        stage_count(samples, "dedupe"),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,10 +78,20 @@ def main(argv: list[str] | None = None) -> int:
                 capture_output=True,
             )
             offered = time.perf_counter() - started
-            while not done(port, args.articles):
+            reported = started
+            while True:
+                articles, produced, folded = progress(port)
+                if articles >= args.articles and folded >= produced:
+                    break
                 if worker.poll() is not None:
                     raise RuntimeError("the worker exited")
-                time.sleep(1.0)  # a scrape renders every series: not more often
+                if time.perf_counter() - reported >= 30:
+                    reported = time.perf_counter()
+                    sys.stderr.write(
+                        f"{reported - started:6.0f} s: {articles:.0f} articles extracted, "
+                        f"{folded:.0f} of {produced:.0f} mentions folded\n"
+                    )
+                time.sleep(5.0)  # a scrape renders every series; ±5 s on a run of minutes
             seconds = time.perf_counter() - started
             rss_mb = _peak_rss_mb(worker.pid)
             samples = scrape(port)

@@ -42,7 +42,7 @@ from bench.extractor import DEVSET, build_articles, measure_extractor
 from pipeline.broker import free_port
 from pipeline.feeds import iso, now_iso
 from pipeline.metrics import Samples, scrape, total
-from pipeline.offsets import end_offsets
+from pipeline.offsets import caught_up, end_offsets
 from pipeline.replay import fold
 from pipeline.runtime import cluster
 from pipeline.settings import Settings
@@ -222,17 +222,19 @@ def pipeline_run(servers: str, raw: str, count: int, mentions: int, data: str) -
     process = start_worker(env, data)
     try:
         started, started_cpu = None, 0.0
-        while True:
-            samples = scrape(port)
-            if started is None and stage_count(samples, "tokenize") > 0:
+        while started is None:
+            if stage_count(scrape(port), "tokenize") > 0:
                 started, started_cpu = time.perf_counter(), _cpu_seconds(process.pid)
-            if stage_count(samples, "dedupe") >= mentions:
-                break
-            if process.poll() is not None:
-                raise RuntimeError("the worker exited")
-            # Each scrape renders every series in the worker: at 10/s it cost the worker
-            # ~10% of its CPU. Once a second is ±1 s on runs of minutes.
+            _check(process)
+            time.sleep(0.2)
+        # A scrape renders every series in the worker (once a second cost it ~2% of its
+        # CPU), so until the raw topic is done, ask the broker instead.
+        while not asyncio.run(caught_up(servers, env["MERCATO_APP_ID"], [raw])):
+            _check(process)
             time.sleep(1.0)
+        while stage_count(scrape(port), "dedupe") < mentions:
+            _check(process)
+            time.sleep(1.0)  # ±1 s on runs of minutes
         seconds = time.perf_counter() - (started or time.perf_counter())
         cpu_seconds = _cpu_seconds(process.pid) - started_cpu
         rss_mb = _peak_rss_mb(process.pid)
@@ -246,6 +248,11 @@ def pipeline_run(servers: str, raw: str, count: int, mentions: int, data: str) -
         "articles_per_cpu_s": count / cpu_seconds,
         "peak_rss_mb": rss_mb,
     }
+
+
+def _check(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        raise RuntimeError("the worker exited")
 
 
 def _cpu_seconds(pid: int) -> float:

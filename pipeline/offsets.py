@@ -59,6 +59,33 @@ async def end_offsets(
     return await log_end_offsets(bootstrap_servers, reported)
 
 
+async def caught_up(bootstrap_servers: str, group_id: str, topics: list[str]) -> bool:
+    """Whether consumer group `group_id` has committed every message of `topics`.
+
+    Faust commits an offset only once its agent is done with the message, so
+    this says that nothing is in flight any more, which no "unchanged for a
+    while" check can say on a loaded machine; and it costs the workers nothing.
+    """
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers, group_id=group_id, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        await consumer.topics()
+        tps = [
+            TopicPartition(topic, p)
+            for topic in topics
+            for p in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
+        ends = await end_offsets(consumer, bootstrap_servers, tps)
+        for tp in tps:
+            if ends[tp] > (await consumer.committed(tp) or 0):
+                return False
+        return bool(tps)
+    finally:
+        await consumer.stop()
+
+
 async def read_to_end(bootstrap_servers: str, topic: str) -> list[ConsumerRecord[bytes, bytes]]:
     """Every message of `topic` from the beginning to its end now, partition by partition."""
     consumer = AIOKafkaConsumer(

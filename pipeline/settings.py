@@ -194,8 +194,8 @@ class Settings:
     dedupe_batch: int = _setting(
         "MERCATO_DEDUPE_BATCH",
         500,
-        "Most mentions the dedupe stage folds in one batch; each event it changed is written "
-        "to the table (and its changelog) once per batch.",
+        "Most mentions the dedupe stage takes in one batch (one pass, one lock against the "
+        "sweep).",
     )
     dedupe_batch_wait_s: float = _setting(
         "MERCATO_DEDUPE_BATCH_WAIT_S",
@@ -206,8 +206,8 @@ class Settings:
     event_cache_size: int = _setting(
         "MERCATO_EVENT_CACHE_SIZE",
         2000,
-        "Events the dedupe stage keeps decoded in memory between batches (0: read each from "
-        "the table).",
+        "Events the dedupe stage keeps decoded in memory besides those changed since the last "
+        "commit (0: decode each from the table).",
     )
     # --- Runtime ---------------------------------------------------------
     metrics_host: str = _setting(

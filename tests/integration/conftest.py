@@ -15,9 +15,9 @@ from typing import Any
 
 import orjson
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from pipeline.offsets import end_offsets, read_to_end
+from pipeline import offsets
+from pipeline.offsets import read_to_end
 from tests.conftest import DATA, REPO
 from tests.helpers import serve_directory
 
@@ -77,35 +77,9 @@ def raw_messages(env: dict[str, str], topic_var: str = "MERCATO_TOPIC_RAW") -> l
 
 
 def caught_up(env: dict[str, str], *topic_vars: str) -> bool:
-    """Whether the worker group (`MERCATO_APP_ID`) has committed every message of these topics.
-
-    Faust commits an offset only once the agent is done with the message, so
-    this says nothing is in flight any more, which no "unchanged for a while"
-    check can say on a loaded machine.
-    """
+    """Whether the worker group (`MERCATO_APP_ID`) has committed every message of these topics."""
     servers, topics = env["KAFKA_BOOTSTRAP_SERVERS"], [env[v] for v in topic_vars]
-
-    async def check() -> bool:
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=servers, group_id=env["MERCATO_APP_ID"], enable_auto_commit=False
-        )
-        await consumer.start()
-        try:
-            await consumer.topics()
-            tps = [
-                TopicPartition(topic, p)
-                for topic in topics
-                for p in sorted(consumer.partitions_for_topic(topic) or ())
-            ]
-            ends = await end_offsets(consumer, servers, tps)
-            for tp in tps:
-                if ends[tp] > (await consumer.committed(tp) or 0):
-                    return False
-            return bool(tps)
-        finally:
-            await consumer.stop()
-
-    return asyncio.run(check())
+    return asyncio.run(offsets.caught_up(servers, env["MERCATO_APP_ID"], topics))
 
 
 def feed_list(tmp_path: Path, urls: list[str], name: str = "feeds.txt") -> Path:
