@@ -21,7 +21,7 @@ from typing import Any
 import faust
 from faust.types import ConsumerT
 
-from agents.stream import record_of
+from agents.stream import reader
 from pipeline.app import KeyedWrites, MercatoApp
 from pipeline.topics import partition_of
 from schemas.codec import encode
@@ -179,14 +179,15 @@ def install(app: MercatoApp) -> None:
 
     @app.agent(topics.mentions, name="dedupe")
     async def dedupe(stream):  # type: ignore[no-untyped-def]
-        # Batches: each changed state is written once per batch, before Faust
-        # acknowledges the batch's messages (and so before it commits their offsets).
+        # Batches: one lock and one index check per batch. The states they change
+        # reach the table when Faust commits (WriteBeforeCommit), not here.
+        read_mention = reader(app, Mention, "dedupe")
         async for batch in stream.take_events(settings.dedupe_batch, settings.dedupe_batch_wait_s):
             async with lock:
                 ensure_index()
                 for event in batch:
                     # Mention, key = event id
-                    mention = await record_of(app, event, Mention, "dedupe")
+                    mention = await read_mention(event)
                     if mention is not None:
                         await fold(mention)
 

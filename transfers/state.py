@@ -191,12 +191,10 @@ class EventState:
     def to_bytes(self) -> bytes:
         """The state as a table value: zlib-compressed JSON.
 
-        The table is written on every mention and each write goes to its
-        changelog in full: a state holds a report per article (signatures,
-        evidence), 26 KB on average over a 3,000-article backfill, 25 times the
-        mention that caused the write. A 100,000-article backfill wrote GBs of
-        changelog and the embedded broker became the bottleneck. Compressed
-        (level 1: speed over ratio) it is about a tenth of that.
+        Each write goes to the table's changelog in full: a state holds a
+        report per article (signatures, evidence), 26 KB on average over a
+        3,000-article backfill. Compressed (level 1: speed over ratio) it is
+        about a tenth of that.
         """
         return _COMPRESSED + zlib.compress(orjson.dumps(self.to_dict()), 1)
 

@@ -54,8 +54,7 @@ class EventStore:
 
     def delete(self, key: bytes) -> None:
         """Forget the event now (the table's changelog gets a tombstone)."""
-        self._changed.pop(key, None)
-        self._recent.pop(key, None)
+        self.discard(key)
         if key in self.table:
             del self.table[key]
 
