@@ -90,7 +90,7 @@ def install(app: MercatoApp) -> None:
     async def publish(view: dict[str, Any], article_id: str | None = None) -> TransferEvent:
         update = TransferEvent(**view)
         # TransferEvent, keyed by event id
-        await topics.events.send(key=update.event_id.encode(), value=encode(update))
+        await app.publish(topics.events, update.event_id.encode(), encode(update))
         count_out.inc()
         metrics.events.labels(update.stage, update.kind).inc()
         log.info(

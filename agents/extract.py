@@ -120,7 +120,7 @@ def install(app: MercatoApp) -> None:
             tokenized_at = time.perf_counter()
             tokenize_seconds.observe(tokenized_at - started)
             # TokenizedArticle, keyed by article id (for downstream consumers)
-            await topics.tokenized.send(key=tokenized.id, value=encode(tokenized))
+            await app.publish(topics.tokenized, tokenized.id.encode(), encode(tokenized))
             tokenized_out.inc()
             extract_in.inc()
             try:
@@ -131,5 +131,5 @@ def install(app: MercatoApp) -> None:
             extract_seconds.observe(time.perf_counter() - tokenized_at)
             # Mention, keyed by event id (co-partitioned with the dedupe table)
             for mention in mentions:
-                await topics.mentions.send(key=mention.event_id, value=encode(mention))
+                await app.publish(topics.mentions, mention.event_id.encode(), encode(mention))
                 extract_out.inc()

@@ -22,8 +22,8 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from agents.stream import records
-from pipeline.app import MercatoApp
+from agents.stream import reader
+from pipeline.app import KeyedWrites, MercatoApp
 from pipeline.deadletter import dead_letter, dead_letter_event, send_dead_letter
 from pipeline.feedstate import FeedState
 from pipeline.fulltext import FullTextFetcher
@@ -43,7 +43,7 @@ def install(app: MercatoApp) -> None:
     # which is the key's partition in mercato.feeds too.
     feeds = app.bytes_table("feeds", use_partitioner=True)
     # article id (bytes) -> version published to raw.
-    articles = app.bytes_table("articles")
+    articles = app.bytes_table("articles", use_partitioner=True)
     admitted_out = metrics.articles.labels("ingest", "out")
 
     @app.agent(topics.feeds, name="feed-registry")
@@ -71,39 +71,59 @@ def install(app: MercatoApp) -> None:
                 state.title = spec.title
                 feeds[key] = state.to_json()
 
+    # Written in batches of events from several partitions: each write goes
+    # under its key's own partition (the key's partition in polled too).
+    remember = KeyedWrites(articles, lambda key: partition_of(key, settings.partitions))
+    read_polled = reader(app, RawArticle, "admit")
+
     @app.agent(topics.polled, name="admit")
     async def admit(stream):  # type: ignore[no-untyped-def]
-        async for event, article in records(app, stream, RawArticle, "admit"):
-            # RawArticle keyed by article id, possibly seen through another feed
-            key = article.id.encode()
-            previous = articles.get(key)
-            if previous == article.version.encode():
-                metrics.admitted.labels("duplicate").inc()
-                continue
-            value = encode(article)
-            if len(value) > oversize:
-                detail = f"article {article.id} is {len(value)} bytes > {oversize}"
-                letter = dead_letter("ingest", "oversized", detail, value[:oversize], key=key)
-                await send_dead_letter(app, letter)
-                continue
-            # Published (and acknowledged) before it is remembered: a crash in
-            # between republishes, never loses.
-            # The polled message's timestamp carries over: poll time for live items,
-            # the original publish time for backfilled archives.
-            timestamp = event.message.timestamp
-            await (await topics.raw.send(key=key, value=value, timestamp=timestamp))
-            articles[key] = article.version.encode()
-            metrics.admitted.labels("new" if previous is None else "updated").inc()
-            admitted_out.inc()
-            feed_host = urlsplit(article.feed).hostname or "unknown"  # as in feed metrics
-            log.info(
-                "article %s v%s from %s published (feed host %s)",
-                article.id,
-                article.version,
-                article.source,
-                feed_host,
-                extra={"article_id": article.id, "feed_host": feed_host},
-            )
+        # Batches: the raw publishes of a batch are acknowledged together, one
+        # wait for the broker per batch rather than per article (a backfill offers
+        # thousands a second).
+        async for batch in stream.take_events(settings.admit_batch, settings.admit_batch_wait_s):
+            published: dict[bytes, bytes] = {}  # article id -> version, in this batch
+            admitted: list[tuple[RawArticle, str]] = []
+            acks = []
+            for event in batch:
+                # RawArticle keyed by article id, possibly seen through another feed
+                article = await read_polled(event)
+                if article is None:
+                    continue
+                key, version = article.id.encode(), article.version.encode()
+                previous = published.get(key) or remember.get(key)
+                if previous == version:
+                    metrics.admitted.labels("duplicate").inc()
+                    continue
+                value = encode(article)
+                if len(value) > oversize:
+                    detail = f"article {article.id} is {len(value)} bytes > {oversize}"
+                    letter = dead_letter("ingest", "oversized", detail, value[:oversize], key=key)
+                    await send_dead_letter(app, letter)
+                    continue
+                # The polled message's timestamp carries over: poll time for live items,
+                # the original publish time for backfilled archives.
+                timestamp = event.message.timestamp
+                acks.append(await topics.raw.send(key=key, value=value, timestamp=timestamp))
+                published[key] = version
+                admitted.append((article, "new" if previous is None else "updated"))
+            # Published and acknowledged before remembered: a crash in between
+            # republishes, never loses.
+            await asyncio.gather(*acks)
+            for key, version in published.items():
+                remember[key] = version
+            for article, outcome in admitted:
+                metrics.admitted.labels(outcome).inc()
+                admitted_out.inc()
+                feed_host = urlsplit(article.feed).hostname or "unknown"  # as in feed metrics
+                log.info(
+                    "article %s v%s from %s published (feed host %s)",
+                    article.id,
+                    article.version,
+                    article.source,
+                    feed_host,
+                    extra={"article_id": article.id, "feed_host": feed_host},
+                )
 
     async def offer(article: RawArticle) -> None:
         await topics.polled.send(key=article.id.encode(), value=encode(article))

@@ -36,7 +36,7 @@ from pathlib import Path
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from agents.extract import mentions_of
+from agents.extract import mentions_of, warm_up
 from agents.tokenize import prepare_article
 from bench.extractor import DEVSET, build_articles, measure_extractor
 from pipeline.broker import free_port
@@ -128,6 +128,7 @@ async def bare_loop(servers: str, raw: str, events: str, count: int) -> dict[str
     producer = AIOKafkaProducer(bootstrap_servers=servers, linger_ms=5)
     await consumer.start()
     await producer.start()
+    warm_up()  # as the extract agent does before its first article
     states: dict[str, EventState] = {}
     seen = mentions = versions = 0
     started, started_cpu = None, 0.0
@@ -173,10 +174,12 @@ def stage_count(samples: Samples, stage: str) -> float:
 
 
 def worker_env(servers: str, raw: str, tag: str, data: str) -> dict[str, str]:
+    # MERCATO_* settings of the calling shell reach the worker (to measure one),
+    # but not its topics, ports or data directory, which are set here.
     keep = {
         k: v
         for k, v in os.environ.items()
-        if k in ("PATH", "HOME", "LANG", "VIRTUAL_ENV", "TMPDIR")
+        if k in ("PATH", "HOME", "LANG", "VIRTUAL_ENV", "TMPDIR") or k.startswith("MERCATO_")
     }
     return {
         **keep,

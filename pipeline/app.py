@@ -8,6 +8,8 @@ any settings and install the stages into it.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import weakref
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
@@ -23,6 +25,8 @@ from prometheus_client import CollectorRegistry, Histogram
 from pipeline.metrics import Metrics
 from pipeline.settings import Settings
 from pipeline.transport import Transport
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,27 @@ class MercatoApp(faust.App):
             extra_topic_configs={"cleanup.policy": "compact"},
             **options,
         )
+
+    async def publish(
+        self, topic: faust.TopicT, key: bytes, value: bytes, timestamp: float | None = None
+    ) -> None:
+        """Hand one message to the producer, without Faust's per-message channel work.
+
+        `Topic.send` wraps every message in a FutureMessage, a sensor state and
+        a callback: a quarter of the stages' Kafka cost for nothing they use.
+        The guarantee is the same: Faust flushes the producer before it commits
+        the offsets of the input that caused the message. A failed delivery is
+        logged and counted, as Faust does for its own sends.
+        """
+        delivery = await self.producer.send(
+            topic.get_topic_name(), key, value, None, timestamp, None
+        )
+        delivery.add_done_callback(self._delivered)  # type: ignore[attr-defined]
+
+    def _delivered(self, delivery: asyncio.Future[Any]) -> None:
+        if not delivery.cancelled() and delivery.exception() is not None:
+            self.metrics.send_errors.inc()
+            log.error("a message was not delivered: %r", delivery.exception())
 
     def tables_ready(self) -> bool:
         """No rebalance under way and the tables recovered: table state may be used."""
@@ -147,6 +172,7 @@ def create_app(settings: Settings, metrics: Metrics | None = None, **overrides: 
         "broker_heartbeat_interval": max(settings.session_timeout_s / 10, 0.5),
         "broker_rebalance_timeout": settings.session_timeout_s * 2,
         "producer_linger": settings.producer_linger_ms / 1000,
+        "producer_max_batch_size": settings.producer_batch_bytes,
         "consumer_auto_offset_reset": "earliest",
         "web_bind": settings.metrics_host,
         "web_port": settings.metrics_port,

@@ -118,6 +118,11 @@ class Metrics:
             ["stage", "reason"],
             registry=r,
         )
+        self.send_errors = Counter(
+            "mercato_send_errors_total",
+            "Messages the producer failed to deliver (after its own retries); each is logged.",
+            registry=r,
+        )
         self.end_to_end = Histogram(
             "mercato_end_to_end_latency_seconds",
             "From article fetched to event version emitted.",

@@ -63,6 +63,12 @@ class Settings:
     producer_linger_ms: int = _setting(
         "MERCATO_PRODUCER_LINGER_MS", 5, "Producer linger: batches sends for throughput."
     )
+    producer_batch_bytes: int = _setting(
+        "MERCATO_PRODUCER_BATCH_BYTES",
+        16384,
+        "Largest record batch the producer sends per partition; fewer, larger requests "
+        "cost the worker and the broker less.",
+    )
     # --- Topics ----------------------------------------------------------
     topic_raw: str = _setting(
         "MERCATO_TOPIC_RAW", "news.articles.raw", "New articles, keyed by article id."
@@ -191,11 +197,21 @@ class Settings:
         "How often idle events are expired and quiet event changes (counts, times, copies) "
         "are published.",
     )
+    admit_batch: int = _setting(
+        "MERCATO_ADMIT_BATCH",
+        500,
+        "Most polled articles the admit stage takes in one batch (their raw publishes are "
+        "acknowledged together).",
+    )
+    admit_batch_wait_s: float = _setting(
+        "MERCATO_ADMIT_BATCH_WAIT_S",
+        0.02,
+        "Longest the admit stage waits to fill a batch: added to a new article's latency.",
+    )
     dedupe_batch: int = _setting(
         "MERCATO_DEDUPE_BATCH",
         500,
-        "Most mentions the dedupe stage takes in one batch (one pass, one lock against the "
-        "sweep).",
+        "Most mentions the dedupe stage takes in one batch (one pass, one lock against the sweep).",
     )
     dedupe_batch_wait_s: float = _setting(
         "MERCATO_DEDUPE_BATCH_WAIT_S",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import for_code
@@ -22,11 +23,13 @@ log = logging.getLogger(__name__)
 _TOPIC_ALREADY_EXISTS = 36
 
 
+@lru_cache(maxsize=1 << 16)
 def partition_of(key: bytes, partitions: int) -> int:
     """The partition Kafka's default partitioner (murmur2, as in Java) gives `key`.
 
     Workers that own a key by partition (feeds to poll, events to sweep) must
-    agree with the producer that wrote it.
+    agree with the producer that wrote it. Cached: an event's key comes back
+    with every mention, and murmur2 is pure Python.
     """
     return (murmur2(key) & 0x7FFFFFFF) % partitions
 

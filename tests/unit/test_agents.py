@@ -42,6 +42,12 @@ async def app(tmp_path: Path) -> AsyncIterator[MercatoApp]:
         return TP(topic, partition_of(key, settings.partitions))
 
     app.producer.key_partition = key_partition  # type: ignore[method-assign]
+
+    async def publish(topic: Any, key: bytes, value: bytes, timestamp: float | None = None) -> None:
+        """The stages' direct producer path, routed to the topic's mock."""
+        await topic.send(key=key, value=value)
+
+    app.publish = publish  # type: ignore[method-assign]
     yield app
 
 
@@ -218,3 +224,19 @@ async def test_extract_agent_dead_letters_poison_and_passes_good_articles(app: M
         ("not_json", "base64"),
         ("schema_violation", "utf-8"),
     ]
+
+
+async def test_a_failed_delivery_is_counted_and_logged(
+    app: MercatoApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    loop = asyncio.get_running_loop()
+    failed = app.metrics.send_errors
+    before = failed._value.get()
+    delivered, lost = loop.create_future(), loop.create_future()
+    delivered.set_result(None)
+    lost.set_exception(RuntimeError("MessageSizeTooLarge"))
+    app._delivered(delivered)
+    assert failed._value.get() == before
+    app._delivered(lost)
+    assert failed._value.get() == before + 1
+    assert "MessageSizeTooLarge" in caplog.text
