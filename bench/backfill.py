@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=Path("bench-backfill.json"))
+    parser.add_argument("--worker-log", type=Path, help="where the worker's warnings go")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     with tempfile.TemporaryDirectory() as data, cluster(settings) as ready:
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             "MERCATO_INGEST": "true",
         }
         port = int(env["MERCATO_METRICS_PORT"])
-        worker = start_worker(env, data)
+        worker = start_worker(env, data, args.worker_log)
         try:
             while "mercato_stage_messages_total" not in {n for n, _ in scrape(port)}:
                 time.sleep(0.5)

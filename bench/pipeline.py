@@ -204,17 +204,20 @@ def worker_env(servers: str, raw: str, tag: str, data: str) -> dict[str, str]:
     }
 
 
-def start_worker(env: dict[str, str], data: str) -> subprocess.Popen[bytes]:
-    """A stream-only `mercato run` (no feeds) with `env`."""
+def start_worker(
+    env: dict[str, str], data: str, log: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """A stream-only `mercato run` (no feeds) with `env`; its warnings go to `log` if given."""
     feeds = Path(data) / "feeds.txt"
     feeds.write_text("")
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "run", "--feeds", str(feeds)],
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with log.open("ab") if log else open(os.devnull, "wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "run", "--feeds", str(feeds)],
+            env=env,
+            cwd=REPO,
+            stdout=out,
+            stderr=out,
+        )
 
 
 def pipeline_run(servers: str, raw: str, count: int, mentions: int, data: str) -> dict[str, float]:

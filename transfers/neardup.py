@@ -27,8 +27,11 @@ from __future__ import annotations
 import base64
 import sys
 from array import array
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import Any
+
+import numpy as np
 
 from transfers.keys import fold
 
@@ -98,3 +101,37 @@ def similarity(a: str, b: str) -> float:
 
 def near_duplicates(a: str, b: str) -> bool:
     return similarity(a, b) >= THRESHOLD
+
+
+@lru_cache(maxsize=4096)
+def _vector(sig: str) -> np.ndarray[Any, np.dtype[np.uint32]]:
+    return np.frombuffer(base64.b64decode(sig), dtype="<u4")
+
+
+def near_any(mine: Sequence[str], theirs: Sequence[Sequence[str]]) -> list[bool]:
+    """For each signature list in `theirs`: is one of them a near duplicate of one of `mine`?
+
+    The same answers as `near_duplicates` pair by pair, in one array comparison:
+    an event compares each new article with up to 200 it keeps, and the pure
+    Python loop cost ~1 ms a mention there.
+    """
+    near = [False] * len(theirs)
+    by_width: dict[int, tuple[list[int], list[np.ndarray[Any, np.dtype[np.uint32]]]]] = {}
+    for owner, sigs in enumerate(theirs):
+        for sig in sigs:
+            if sig:
+                vector = _vector(sig)
+                owners, vectors = by_width.setdefault(len(vector), ([], []))
+                owners.append(owner)
+                vectors.append(vector)
+    # Signatures of different sizes never match (as in `similarity`).
+    matrices = {width: (owners, np.stack(vectors)) for width, (owners, vectors) in by_width.items()}
+    for sig in mine:
+        if not sig or len(_vector(sig)) not in matrices:
+            continue
+        mine_vector = _vector(sig)
+        owners, matrix = matrices[len(mine_vector)]
+        shares = np.count_nonzero(matrix == mine_vector, axis=1) / len(mine_vector)
+        for row in np.flatnonzero(shares >= THRESHOLD):
+            near[owners[row]] = True
+    return near

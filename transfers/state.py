@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from transfers.neardup import near_duplicates
+from transfers.neardup import near_any
 
 PROGRESS = ("rumour", "interest", "talks", "agreed", "medical", "official")
 CLOSING = ("collapsed", "denied")  # together with PROGRESS: every nlp.types.STAGES
@@ -247,10 +247,10 @@ class EventState:
         for key in report.near:
             self.articles[key].near.remove(article_id)
         report.near = []
-        for key, other in self.articles.items():
-            if key != article_id and any(
-                near_duplicates(a, b) for a in report.signatures for b in other.signatures
-            ):
+        others = [(key, other) for key, other in self.articles.items() if key != article_id]
+        near = near_any(report.signatures, [other.signatures for _, other in others])
+        for (key, other), is_near in zip(others, near, strict=True):
+            if is_near:
                 _add(report.near, key)
                 _add(other.near, article_id)
 

@@ -10,7 +10,14 @@ import nlp
 from agents.extract import mentions_of
 from agents.tokenize import tokenize_article
 from schemas.records import RawArticle
-from transfers.neardup import THRESHOLD, near_duplicates, shingles, signature, similarity
+from transfers.neardup import (
+    THRESHOLD,
+    near_any,
+    near_duplicates,
+    shingles,
+    signature,
+    similarity,
+)
 
 DEVSET = Path(__file__).resolve().parents[1] / "data" / "devset" / "articles.jsonl"
 
@@ -81,3 +88,22 @@ def test_the_extract_stage_signs_each_article_once() -> None:
     )
     found = mentions_of(tokenize_article(raw))
     assert found and {m.signature for m in found} == {sig(TITLE, BODY)}
+
+
+def test_near_any_answers_as_near_duplicates_pair_by_pair() -> None:
+    base = sig(TITLE, BODY)
+    copies = [
+        base,
+        sig("Bellandi alla Fiorentina, è ufficiale", BODY),
+        sig(TITLE, BODY.rsplit(". ", 1)[0] + "."),  # last sentence cut
+        sig(TITLE, BODY + " Fonte: agenzie."),
+    ]
+    articles = [json.loads(line) for line in DEVSET.read_text().splitlines() if line.strip()]
+    others = [sig(a["title"], a["text"]) for a in articles[:12]]
+    short = signature("t", "x") and "AAAAAA=="  # a signature of another size never matches
+    pool = [*copies, *others, "", short]
+    theirs = [pool[i : i + 3] for i in range(len(pool))] + [[]]
+    for mine in ([base], [others[0], base], [""], [short], []):
+        expected = [any(near_duplicates(a, b) for a in mine for b in sigs) for sigs in theirs]
+        assert near_any(mine, theirs) == expected
+    assert sum(near_any([base], [[c] for c in copies])) >= 3  # the copies are found
