@@ -199,9 +199,10 @@ class Settings:
     )
     admit_batch: int = _setting(
         "MERCATO_ADMIT_BATCH",
-        500,
+        100,
         "Most polled articles the admit stage takes in one batch (their raw publishes are "
-        "acknowledged together).",
+        "acknowledged together); above 100, Faust holds every stream while the batch's "
+        "table writes drain.",
     )
     admit_batch_wait_s: float = _setting(
         "MERCATO_ADMIT_BATCH_WAIT_S",
