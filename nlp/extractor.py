@@ -51,7 +51,7 @@ _BEFORE = 70
 _AFTER = 60
 _COORDINATION = frozenset([" and ", " e ", " ed ", ", ", " or ", " o "])
 _APPOSITION = (",", "", ", il", ", l'")  # between a name and a role word after it
-_NOT_A_PRICE = ("salary", "clause", "target")  # amounts that are no transfer fee
+_NOT_A_PRICE = ("salary", "clause", "target", "loan_fee")  # amounts that are no transfer fee
 _MIN_CLAUSE = 20  # characters each side of a semicolon for it to split a sentence
 _STRONG_GAP = 28  # characters between a person and "alla Juventus" for a direct link
 
@@ -395,9 +395,7 @@ class _Run:
             return "to"
         if genitive:
             return "owner" if self._person_right_before(club.start, sent_start) else "none"
-        if p.subject_verb_after.search(after) and not before.rstrip().endswith(
-            ("di", "a", "da", "in", "con", "su", "per", "of", "to", "from", "with", "at", "by")
-        ):
+        if p.subject_verb_after.search(after) and not _ends_with_preposition(before):
             return "subject_seller" if p.seller_verb_after.search(after) else "subject_buyer"
         return "none"
 
@@ -1008,6 +1006,80 @@ def _clause_cuts(text: str) -> list[tuple[int, int]]:
             position = text.find(marker, after)
     cuts.sort()
     return cuts
+
+
+_PREPOSITIONS = frozenset(
+    [
+        "di",
+        "a",
+        "ad",
+        "da",
+        "in",
+        "con",
+        "su",
+        "per",
+        "tra",
+        "fra",
+        "of",
+        "to",
+        "from",
+        "with",
+        "at",
+        "by",
+        "into",
+        "for",
+        "al",
+        "allo",
+        "alla",
+        "all'",
+        "ai",
+        "agli",
+        "alle",
+        "del",
+        "dello",
+        "della",
+        "dell'",
+        "dei",
+        "degli",
+        "delle",
+        "dal",
+        "dallo",
+        "dalla",
+        "dall'",
+        "dai",
+        "dagli",
+        "dalle",
+        "nel",
+        "nello",
+        "nella",
+        "nell'",
+        "nei",
+        "negli",
+        "nelle",
+        "col",
+        "coi",
+        "sul",
+        "sullo",
+        "sulla",
+        "sull'",
+        "sui",
+        "sugli",
+        "sulle",
+    ]
+)
+
+
+def _ends_with_preposition(before: str) -> bool:
+    """Whether the last word before a club is a preposition ("alla Juventus" is no
+    subject; "La Sampdoria" is: its article ends in "a" but is no preposition)."""
+    words = before.split()
+    if not words:
+        return False
+    last = words[-1]
+    if last in _PREPOSITIONS:
+        return True
+    # An elided article stuck to a preposition ("dell'Inter"): its head.
+    return "'" in last and last[: last.index("'") + 1] in _PREPOSITIONS
 
 
 def _vote(counts: dict[Role, int], role: Role) -> None:

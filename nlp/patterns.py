@@ -85,6 +85,11 @@ _BUYER_NOUNS_IT = _words(
     "dirigenza|ds|direttore sportivo|pista|rilancio|accelerata|affondo|mosse|visite mediche|"
     "nuovo acquisto|nuovo giocatore|nuovo allenatore|nuovo tecnico|panchina|nel mirino"
 )
+_ROLE_IT = _words(
+    "difensore|attaccante|centrocampista|portiere|terzino|esterno|centrale|trequartista|"
+    "regista|mediano|punta|centravanti|ala|laterale|talento|giocatore|calciatore|bomber|"
+    "fantasista|mezzala|jolly|tecnico|allenatore"
+)
 _BUYER_NOUNS_EN = _words(
     "interest|bid|offer|approach|enquiry|inquiry|pursuit|move|talks|proposal|advances|attempt|"
     "target|medical"
@@ -185,6 +190,7 @@ def _italian() -> LanguagePatterns:
         counterpart_before=(
             r"\b(?:contatti|contatto|trattativa|trattative|accordo|intesa|incontro|incontri|"
             r"colloqui|colloquio|dialogo|summit|vertice|affare|trattare|trattando|tratta|negozia|"
+            r"sondaggio|sondaggi|"
             r"negoziato|negoziazione|distanza|base|scambio|distanze|telefonata|discorsi|"
             r"filo diretto|fumata bianca|fumata nera)"
             r"(?:\s+\w+){0,4}\s+(?:con|col)\s*" + _ART_IT.replace(r"\s*", "") + r"?\s*$"
@@ -216,7 +222,8 @@ def _italian() -> LanguagePatterns:
         ),
         subject_verb_after=(
             r"^\s*(?:" + _ASIDE + r")?(?:che\s+)?"
-            r"(?:ha|hanno|sta|stanno|e|punta|puntano|vuole|vogliono|"
+            r"(?:ha|hanno|sta|stanno|e|punta|puntano|vuole|vogliono|fanno|stringe|stringono|"
+            r"accelerano|guardano|guarda|pensano|"
             r"pensa|pensano|segue|seguono|cede|cedera|vende|ci prova|ci pensa|avrebbe|"
             r"avrebbero|potrebbe|dovra|deve|valuta|ha chiuso|chiude|accelera|tenta|insiste|"
             r"prova|lavora|tratta|ufficializza|annuncia|comunica|rinnova|blinda|prolunga|"
@@ -268,7 +275,7 @@ def _italian() -> LanguagePatterns:
             r"arrivo|acquisto|addio|partenza|trasferimento|prestito|riscatto|rinnovo|firma|"
             r"contratto|ingaggio|operazione|affare|trattativa|visite mediche|cartellino|"
             r"passaggio|approdo|obiettivo|sondaggio|interesse|interessamento|pista|nome|"
-            r"idea|per)\s+(?:\w+\s+){0,1}(?:di|dello|del|della|per|a)?\s*$"
+            r"idea|per|arriva|arrivera|ecco)\s+(?:\w+\s+){0,1}(?:di|dello|del|della|per|a)?\s*$"
         ),
         outgoing=(
             r"\b(?:in uscita|uscita|uscite|cessione|cessioni|cedere|cede|cedendo|ceduto|vendere|"
@@ -298,14 +305,20 @@ def _italian() -> LanguagePatterns:
             r"visite mediche|firma|ufficiale|candidat\w*|profilo|osservato|seguito|"
             r"radar|affondo|tentativo|assalto|vuole|vorrebbe|corte|chiesto|chiede|tesserat\w*|"
             r"ingaggiat\w*|ingaggio|ufficializzat\w*|acquistat\w*|salta|saltato|saltata|"
-            r"sfumato|sfumata|naufragato|naufragata|tramontato|tramontata)\b"
+            r"sfumato|sfumata|naufragato|naufragata|tramontato|tramontata|tutto fatto|"
+            r"sul serio|accelera|accelerato|stringe|stringono)\b"
         ),
         official_default=r"\b(?:cessione|ceduto|ceduta|passato|trasferito|acquistato)\b",
         negation=r"\b(?:non|nessun|nessuna|niente)\b",
         deal_for_before=(
             r"\b(?:intesa|accordo|offerta|offerte|proposta|contatti|contatto|trattativa|"
             r"affondo|assalto|blitz|sondaggio|rilancio|pressing|fumata bianca|prestito|"
-            r"ok|si)\b[^.;:]{0,40}\bper\s+(?:il\s+|l')?$"
+            r"ok|si|via libera|pista|piste|corsa|colpo|tutto fatto|ore decisive|"
+            # A club pressing on: "il Torino ha accelerato per X", "fanno sul serio per X".
+            r"accelera|accelerato|accelerano|stringe|stringono|chiuso|chiude|chiudere|"
+            r"sul serio|ci prova|insiste|insistono|spinge|lavora|lavorano|tratta|trattano|"
+            r"tenta|tentano|avanza|avanzano|rilancia|mosse|passi avanti)\b[^.;:]{0,40}\bper\s+"
+            r"(?:(?:il|lo|l')\s*(?:(?:" + _ROLE_IT + r")\s+(?:\w+\s+)?)?)?$"
         ),
         departed_before=(
             r"(?:\b(?:esonerato|esonerata|esonera|esonerano|esonerare|esonero|silurato|"
