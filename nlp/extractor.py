@@ -101,6 +101,7 @@ class _Candidate:
         strong: bool,
         implicit_to: bool = False,
         departed: bool = False,  # sacked or released: a departure with no destination
+        described: bool = False,  # the person described, not named ("il difensore")
     ) -> None:
         self.person = person
         self.start = start
@@ -115,6 +116,7 @@ class _Candidate:
         self.strong = strong
         self.implicit_to = implicit_to
         self.departed = departed
+        self.described = described
 
 
 class Extractor:
@@ -225,6 +227,8 @@ class _Run:
             else []
         )
         self.roles = self._roles()
+        self.has_epithets = not _never(pats.epithet)
+        self.described: set[int] = set()
         self.affiliation: dict[int, str] = {}
         # Plain dicts, not Counters: a Counter's methods run as Python.
         self.non_mover: dict[int, int] = {}
@@ -333,6 +337,8 @@ class _Run:
             mentions_by_sentence[_index_of(bounds, mention.start)].append(mention)
         for club in self.clubs:
             clubs_by_sentence[_index_of(bounds, club.start)].append(club)
+        if self.has_epithets:
+            self._epithets(mentions_by_sentence)
         # Pass 1: affiliations ("X del Torino") and bystanders across the article.
         # A club's side only matters in a sentence that names a person.
         sides_by_sentence: dict[int, list[tuple[_Club, Side]]] = {}
@@ -361,6 +367,38 @@ class _Run:
             previous = self._sentence_events(start, end, mentions, sides_by_sentence[index])
             candidates.extend(previous)
         return self._merge(candidates)
+
+    def _epithets(self, mentions_by_sentence: dict[int, list[NameMention]]) -> None:
+        """A sentence that names nobody but describes someone ("Il difensore dell'Amburgo
+        ...", "The 22-year-old Dutchman ...") right after a sentence of the same paragraph
+        that names one person only: the description is that person (a coach word only
+        for a coach)."""
+        last_person = -1
+        last_index = -2
+        for index, (start, end) in enumerate(self.sentences):
+            mentions = mentions_by_sentence.get(index)
+            if mentions:
+                persons = {m.person for m in mentions}
+                last_person = mentions[0].person if len(persons) == 1 else -1
+                last_index = index
+                continue
+            if last_person < 0 or index - last_index > 2:
+                continue
+            if "\n\n" in self.text[self.sentences[last_index][1] : start]:
+                last_person = -1
+                continue
+            match = self.pats.epithet.search(self.folded, start, end)
+            if match is None or _inside(self.quotes, match.start()):
+                continue
+            coach = self.roles.get(last_person, "player") == "coach"
+            if (match.group("coach") is not None) != coach:
+                continue
+            first = match.start("player") if match.group("player") else match.start("coach")
+            mentions_by_sentence[index] = [
+                NameMention(first, match.end(), self.text[first : match.end()], last_person)
+            ]
+            self.described.add(first)
+            last_index = index
 
     def _side(self, club: _Club, sent_start: int, sent_end: int) -> Side:
         p = self.pats
@@ -580,6 +618,7 @@ class _Run:
                     confidence=confidence,
                     strong=strong,
                     implicit_to=implicit_to,
+                    described=mention.start in self.described,
                 )
             )
         return out
@@ -805,10 +844,13 @@ class _Run:
         mover_count: dict[int, int] = {}
         for candidate in candidates:
             mover_count[candidate.person] = mover_count.get(candidate.person, 0) + 1
+        named_to = {(c.person, c.to_club) for c in candidates if not c.described}
         kept = [
             c
             for c in candidates
-            if c.strong or self.non_mover.get(c.person, 0) <= mover_count[c.person]
+            if (c.strong or self.non_mover.get(c.person, 0) <= mover_count.get(c.person, 0))
+            # A description adds no destination guessed from the subject club.
+            and not (c.described and c.implicit_to and (c.person, c.to_club) not in named_to)
         ]
         by_person: dict[int, list[_Candidate]] = defaultdict(list)
         for candidate in kept:
