@@ -204,6 +204,7 @@ class _Run:
         self.clubs = self._resolve_clubs(club_matches)
         self.subject = self._subject_club()
         self.datelines = self._datelines()
+        self.paragraphs: list[tuple[int, str | None]] = []
         spans = find_names(
             self.text, self.sentences, [(c.start, c.end) for c in self.clubs], self.folded
         )
@@ -227,6 +228,7 @@ class _Run:
             else []
         )
         self.roles = self._roles()
+        self.paragraphs = self._paragraph_subjects()
         self.has_epithets = not _never(pats.epithet)
         self.described: set[int] = set()
         self.affiliation: dict[int, str] = {}
@@ -294,8 +296,47 @@ class _Run:
 
     def _subject_at(self, position: int) -> str | None:
         """The club a passage is about: its round-up section's, else the article's."""
+        if self.paragraphs:
+            index = bisect_left([start for start, _ in self.paragraphs], position + 1) - 1
+            return self.paragraphs[index][1] if index >= 0 else None
         index = bisect_left([start for start, _ in self.datelines], position + 1) - 1
         return self.datelines[index][1] if index >= 0 else self.subject
+
+    def _paragraph_subjects(self) -> list[tuple[int, str | None]]:
+        """In a round-up with no datelines, each paragraph's club: the one opening its
+        first sentence as the grammatical subject ("Chelsea are closing in on...",
+        "Fulham's move for..."), else none. Empty unless two paragraphs open with
+        different clubs: an article about one club keeps that club as its subject."""
+        if self.datelines or "\n\n" not in self.text:
+            return []
+        text, folded, pats = self.text, self.folded, self.pats
+        starts = [0]
+        position = text.find("\n\n")
+        while position >= 0:
+            starts.append(position + 2)
+            position = text.find("\n\n", position + 2)
+        club_starts = [club.start for club in self.clubs]
+        out: list[tuple[int, str | None]] = []
+        for start in starts:
+            while start < len(text) and text[start].isspace():
+                start += 1
+            index = bisect_left(club_starts, start)
+            club_id = None
+            if index < len(self.clubs):
+                club = self.clubs[index]
+                opener = folded[start : club.start].strip()
+                sentence_end = self._sentence_of(club.start)[1]
+                after = folded[club.end : min(sentence_end, club.end + _AFTER)]
+                if (
+                    opener in ("", "il", "la", "lo", "l'", "i", "the")
+                    and club.start - start < 5
+                    and (pats.subject_verb_after.search(after) or pats.buyer_after.search(after))
+                ):
+                    club_id = club.club_id
+            out.append((start, club_id))
+        if len({club for _, club in out if club}) < 2:
+            return []
+        return out
 
     # --- people ----------------------------------------------------------------
 

@@ -465,7 +465,9 @@ def _english() -> LanguagePatterns:
         seller_verb_after=(
             r"^\s*(?:[^.;]{0,25}?)\b(?:sell|sold|selling|cash in|accept|accepted|accepts|"
             r"reject|rejected|rejects|turn down|turned down|turns down|let|allow|allowed|"
-            r"release|released|loan out|loaned out|loan|loaned|offload|offloaded|value|"
+            r"release|released|loan out|loaned out|offload|offloaded|value|sale|"
+            # "loan" as a verb, not "agreed a loan deal".
+            r"(?<!\ba )(?<!\bthe )loan(?!\s+(?:deal|move|fee|signing|agreement|offer|bid))|loaned|"
             r"valued|demand|demanded|want|wants|ask|asking|asked|sanction|sanctioned|recall|"
             r"recalled|deny|denies|denied|dismissed reports|dismissed speculation|"
             r"dismissed claims|rejected reports)\b(?!\s+(?:to sign|to bring|in signing))"
