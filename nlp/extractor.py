@@ -229,7 +229,7 @@ class _Run:
         )
         self.roles = self._roles()
         self.paragraphs = self._paragraph_subjects()
-        self.has_epithets = not _never(pats.epithet)
+        self.has_epithets = not _never(pats.epithet_before.forward)
         self.described: set[int] = set()
         self.affiliation: dict[int, str] = {}
         # Plain dicts, not Counters: a Counter's methods run as Python.
@@ -396,7 +396,14 @@ class _Run:
         previous: list[_Candidate] = []
         for index, (start, end) in enumerate(self.sentences):
             mentions = mentions_by_sentence[index]
-            if not mentions:
+            found = (
+                self._sentence_events(start, end, mentions, sides_by_sentence[index])
+                if mentions
+                else []
+            )
+            # A sentence that only describes the person and makes no move of its own
+            # spells out the previous one's, as a nameless sentence does.
+            if not found and (not mentions or mentions[0].start in self.described):
                 if previous:
                     breaks = self.text.count("\n\n", previous[0].start, start)
                     if breaks == 0:
@@ -405,8 +412,8 @@ class _Run:
                         self._carry_fee(previous, start, end)
                 previous = []
                 continue
-            previous = self._sentence_events(start, end, mentions, sides_by_sentence[index])
-            candidates.extend(previous)
+            previous = found
+            candidates.extend(found)
         return self._merge(candidates)
 
     def _epithets(self, mentions_by_sentence: dict[int, list[NameMention]]) -> None:
@@ -416,6 +423,7 @@ class _Run:
         for a coach)."""
         last_person = -1
         last_index = -2
+        role_cues, before = self.role_cues, self.pats.epithet_before
         for index, (start, end) in enumerate(self.sentences):
             mentions = mentions_by_sentence.get(index)
             if mentions:
@@ -423,23 +431,25 @@ class _Run:
                 last_person = mentions[0].person if len(persons) == 1 else -1
                 last_index = index
                 continue
-            if last_person < 0 or index - last_index > 2:
+            if last_person < 0 or index - last_index > 2 or not role_cues.any(start, end):
                 continue
             if "\n\n" in self.text[self.sentences[last_index][1] : start]:
                 last_person = -1
                 continue
-            match = self.pats.epithet.search(self.folded, start, end)
-            if match is None or _inside(self.quotes, match.start()):
-                continue
             coach = self.roles.get(last_person, "player") == "coach"
-            if (match.group("coach") is not None) != coach:
-                continue
-            first = match.start("player") if match.group("player") else match.start("coach")
-            mentions_by_sentence[index] = [
-                NameMention(first, match.end(), self.text[first : match.end()], last_person)
-            ]
-            self.described.add(first)
-            last_index = index
+            for cue in role_cues.within(start, end):
+                if (cue.label == "coach") != coach or cue.label not in _DESCRIBING:
+                    continue
+                if _inside(self.quotes, cue.start):
+                    continue
+                back = self.folded[max(start, cue.start - 40) : cue.start][::-1]
+                if before.search_reversed(back):
+                    mentions_by_sentence[index] = [
+                        NameMention(cue.start, cue.end, self.text[cue.start : cue.end], last_person)
+                    ]
+                    self.described.add(cue.start)
+                    last_index = index
+                    break
 
     def _side(self, club: _Club, sent_start: int, sent_end: int) -> Side:
         p = self.pats
@@ -946,9 +956,13 @@ class _Run:
             stage = "collapsed"
         else:
             stage = max(stages, key=lambda s: _PROGRESS.get(s, 0))
-        kinds = [c.kind for c in same if c.kind != "unknown"]
+        # What a sentence naming the person says comes before what a description adds.
+        named = [c for c in same if not c.described] + [c for c in same if c.described]
+        kinds = [c.kind for c in named if c.kind != "unknown"]
+        if kinds and not named[0].described:
+            kinds = [c.kind for c in named if c.kind != "unknown" and not c.described] or kinds
         kind: Kind = min(kinds, key=_KIND_PRIORITY.index) if kinds else "unknown"
-        fee = next((c.fee_eur for c in same if c.fee_eur is not None), None)
+        fee = next((c.fee_eur for c in named if c.fee_eur is not None), None)
         roles = {c.role for c in same}
         role: Role = (
             "coach" if "coach" in roles else "executive" if "executive" in roles else "player"
@@ -1243,6 +1257,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 _NEVER = r"(?!x)x"  # nlp.patterns' pattern for a rule a language does without
+_DESCRIBING = frozenset(["player", "coach", "described"])
 
 
 def _never(pattern: re.Pattern[str]) -> bool:

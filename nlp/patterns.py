@@ -77,9 +77,9 @@ class LanguagePatterns:
     appointed_before: TailPattern = _NEVER
     # Money going to a club: it is the one selling.
     paid_after: re.Pattern[str] = re.compile(r"(?!x)x")
-    # A person referred to by a description instead of a name ("il difensore
-    # dell'Amburgo", "the 22-year-old Dutchman"): group `player` or `coach` says which.
-    epithet: re.Pattern[str] = re.compile(r"(?!x)x")
+    # What comes before a role word that describes a person instead of naming him
+    # ("il difensore dell'Amburgo", "the 22-year-old Dutchman").
+    epithet_before: TailPattern = _NEVER
 
 
 _BUYER_NOUNS_IT = _words(
@@ -93,15 +93,6 @@ _ROLE_IT = _words(
     "regista|mediano|punta|centravanti|ala|laterale|talento|giocatore|calciatore|bomber|"
     "fantasista|mezzala|jolly|tecnico|allenatore"
 )
-_DEMONYMS_IT = _words(
-    "argentino|brasiliano|francese|spagnolo|portoghese|olandese|belga|tedesco|danese|"
-    "svedese|norvegese|croato|serbo|polacco|nigeriano|senegalese|marocchino|ivoriano|"
-    "ghanese|svizzero|austriaco|uruguaiano|colombiano|greco|turco|inglese|scozzese|"
-    "camerunense|algerino|tunisino|ucraino|georgiano|ceco|slovacco|sloveno|ungherese|"
-    "rumeno|americano|messicano|giapponese|coreano|nordcoreano|finlandese|islandese|"
-    "ecuadoriano|cileno|paraguaiano|peruviano|venezuelano|maliano|guineano|gambiano|"
-    "congolese|angolano|bosniaco|montenegrino|albanese|kosovaro|macedone|belga"
-)
 _DEMONYMS_EN = _words(
     "argentine|argentinian|brazilian|french|spanish|portuguese|dutch|belgian|german|danish|"
     "swedish|norwegian|croatian|serbian|polish|nigerian|senegalese|moroccan|ivorian|"
@@ -110,16 +101,6 @@ _DEMONYMS_EN = _words(
     "romanian|american|mexican|japanese|korean|finnish|icelandic|ecuadorian|chilean|"
     "paraguayan|peruvian|venezuelan|malian|guinean|gambian|congolese|bosnian|albanian|"
     "italian|egyptian|australian|canadian|jamaican"
-)
-# Nationals as nouns ("the Dutchman", "the Pole").
-_DEMONYM_NOUNS_EN = _words(
-    "dutchman|frenchman|englishman|irishman|scotsman|welshman|spaniard|pole|dane|swede|"
-    "norwegian|brazilian|argentine|argentinian|portuguese|belgian|german|croatian|croat|"
-    "serb|nigerian|senegalese|moroccan|ivorian|ghanaian|uruguayan|colombian|italian|"
-    "austrian|swiss|greek|turk|czech|slovakian|slovenian|hungarian|romanian|american|"
-    "mexican|japanese|korean|finn|icelander|ecuadorian|chilean|algerian|tunisian|"
-    "cameroonian|ukrainian|georgian|egyptian|australian|canadian|jamaican|scot|"
-    "frenchwoman|bosnian|albanian|malian|guinean|gambian|congolese|peruvian|venezuelan"
 )
 _BUYER_NOUNS_EN = _words(
     "interest|bid|offer|approach|enquiry|inquiry|pursuit|move|talks|proposal|advances|attempt|"
@@ -377,14 +358,9 @@ def _italian() -> LanguagePatterns:
             r"^\s*(?:,[^,.;]{1,40},\s*)?(?:e stato\s+|e\s+|viene\s+)?(?:esonerato|esonerata|"
             r"sollevato dall'incarico|silurato)\b"
         ),
-        epithet=(
+        epithet_before=(
             r"(?:^|[\s(])(?:il|lo|l'|del|dello|dell'|al|allo|all'|dal|dallo|dall'|sul|sull'|"
-            r"col|per il|per l')\s*(?:nuovo\s+|giovane\s+|forte\s+)?"
-            r"(?:(?P<player>"
-            + _ROLE_IT
-            + r"|classe (?:\d{4}|'\d\d)|ragazzo|"
-            + _DEMONYMS_IT
-            + r")|(?P<coach>tecnico|allenatore|mister))\b"
+            r"col|per il|per l')\s*(?:(?:nuovo|giovane|forte|esperto)\s+)?$"
         ),
         match_action=(
             r"\b(?:minuto|ripresa|primo tempo|secondo tempo|rigore|dischetto|pareggio|pari|"
@@ -545,11 +521,9 @@ def _english() -> LanguagePatterns:
             r"^\s*(?:,[^,.;]{1,40},\s*)?(?:has|have|had|was|were|is)\s+(?:been\s+)?"
             r"(?:sacked|dismissed|axed|fired|relieved of (?:his|her) duties)\b"
         ),
-        epithet=(
-            r"\bthe\s+(?:(?:\d+-year-old|young|experienced|new|highly-rated)\s+)?"
-            r"(?:(?:" + _DEMONYMS_EN + r")\s+)?"
-            r"(?:(?P<player>" + _ROLE_WORDS_EN + r"|\d+-year-old|" + _DEMONYM_NOUNS_EN + r")|"
-            r"(?P<coach>manager|head coach|boss|coach))\b"
+        epithet_before=(
+            r"\bthe\s+(?:\d+-|(?:(?:\d+-year-old|young|experienced|new|highly-rated|veteran)\s+)?"
+            r"(?:(?:" + _DEMONYMS_EN + r")\s+)?)$"
         ),
         match_action=(
             r"\b(?:minute|half-time|half time|second half|first half|penalty|equaliser|"
