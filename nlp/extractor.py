@@ -205,6 +205,7 @@ class _Run:
         self.subject = self._subject_club()
         self.datelines = self._datelines()
         self.paragraphs: list[tuple[int, str | None]] = []
+        self.section_starts: list[int] = []
         spans = find_names(
             self.text, self.sentences, [(c.start, c.end) for c in self.clubs], self.folded
         )
@@ -229,6 +230,7 @@ class _Run:
         )
         self.roles = self._roles()
         self.paragraphs = self._paragraph_subjects()
+        self.section_starts = [start for start, _ in self.paragraphs or self.datelines]
         self.has_epithets = not _never(pats.epithet_before.forward)
         self.described: set[int] = set()
         self.affiliation: dict[int, str] = {}
@@ -296,47 +298,45 @@ class _Run:
 
     def _subject_at(self, position: int) -> str | None:
         """The club a passage is about: its round-up section's, else the article's."""
-        if self.paragraphs:
-            index = bisect_left([start for start, _ in self.paragraphs], position + 1) - 1
-            return self.paragraphs[index][1] if index >= 0 else None
-        index = bisect_left([start for start, _ in self.datelines], position + 1) - 1
-        return self.datelines[index][1] if index >= 0 else self.subject
+        if self.section_starts:
+            index = bisect_left(self.section_starts, position + 1) - 1
+            if self.paragraphs:
+                return self.paragraphs[index][1] if index >= 0 else None
+            return self.datelines[index][1] if index >= 0 else self.subject
+        return self.subject
 
     def _paragraph_subjects(self) -> list[tuple[int, str | None]]:
         """In a round-up with no datelines, each paragraph's club: the one opening its
         first sentence as the grammatical subject ("Chelsea are closing in on...",
         "Fulham's move for..."), else none. Empty unless two paragraphs open with
         different clubs: an article about one club keeps that club as its subject."""
-        if self.datelines or "\n\n" not in self.text:
+        text = self.text
+        if self.datelines or len(self.clubs) < 2 or "\n\n" not in text:
             return []
-        text, folded, pats = self.text, self.folded, self.pats
-        starts = [0]
-        position = text.find("\n\n")
-        while position >= 0:
-            starts.append(position + 2)
-            position = text.find("\n\n", position + 2)
-        club_starts = [club.start for club in self.clubs]
+        folded, pats, clubs = self.folded, self.pats, self.clubs
         out: list[tuple[int, str | None]] = []
-        for start in starts:
+        openers: set[str] = set()
+        index = 0
+        start = 0
+        while start >= 0:
             while start < len(text) and text[start].isspace():
                 start += 1
-            index = bisect_left(club_starts, start)
+            while index < len(clubs) and clubs[index].start < start:
+                index += 1
             club_id = None
-            if index < len(self.clubs):
-                club = self.clubs[index]
-                opener = folded[start : club.start].strip()
-                sentence_end = self._sentence_of(club.start)[1]
-                after = folded[club.end : min(sentence_end, club.end + _AFTER)]
-                if (
-                    opener in ("", "il", "la", "lo", "l'", "i", "the")
-                    and club.start - start < 5
-                    and (pats.subject_verb_after.search(after) or pats.buyer_after.search(after))
-                ):
-                    club_id = club.club_id
+            if index < len(clubs) and clubs[index].start - start < 5:
+                club = clubs[index]
+                if folded[start : club.start].strip() in _OPENING_ARTICLES:
+                    stop = min(self._sentence_of(club.start)[1], club.end + _AFTER)
+                    after = folded[club.end : stop]
+                    if pats.subject_verb_after.search(after) or pats.buyer_after.search(after):
+                        club_id = club.club_id
+                        openers.add(club_id)
             out.append((start, club_id))
-        if len({club for _, club in out if club}) < 2:
-            return []
-        return out
+            start = text.find("\n\n", start)
+            if start >= 0:
+                start += 2
+        return out if len(openers) >= 2 else []
 
     # --- people ----------------------------------------------------------------
 
@@ -421,35 +421,35 @@ class _Run:
         ...", "The 22-year-old Dutchman ...") right after a sentence of the same paragraph
         that names one person only: the description is that person (a coach word only
         for a coach)."""
-        last_person = -1
-        last_index = -2
-        role_cues, before = self.role_cues, self.pats.epithet_before
-        for index, (start, end) in enumerate(self.sentences):
-            mentions = mentions_by_sentence.get(index)
-            if mentions:
-                persons = {m.person for m in mentions}
-                last_person = mentions[0].person if len(persons) == 1 else -1
-                last_index = index
+        before = self.pats.epithet_before
+        bounds = self.sentence_starts
+        for cue in self.role_cues.items:
+            if cue.label not in _DESCRIBING:
                 continue
-            if last_person < 0 or index - last_index > 2 or not role_cues.any(start, end):
+            index = _index_of(bounds, cue.start)
+            if index in mentions_by_sentence or _inside(self.quotes, cue.start):
+                continue  # a sentence that names someone, or one described already
+            named = next(
+                (i for i in range(index - 1, max(-1, index - 3), -1) if i in mentions_by_sentence),
+                None,
+            )
+            if named is None:
                 continue
-            if "\n\n" in self.text[self.sentences[last_index][1] : start]:
-                last_person = -1
+            mentions = mentions_by_sentence[named]
+            person = mentions[0].person
+            if any(m.person != person for m in mentions):
                 continue
-            coach = self.roles.get(last_person, "player") == "coach"
-            for cue in role_cues.within(start, end):
-                if (cue.label == "coach") != coach or cue.label not in _DESCRIBING:
-                    continue
-                if _inside(self.quotes, cue.start):
-                    continue
-                back = self.folded[max(start, cue.start - 40) : cue.start][::-1]
-                if before.search_reversed(back):
-                    mentions_by_sentence[index] = [
-                        NameMention(cue.start, cue.end, self.text[cue.start : cue.end], last_person)
-                    ]
-                    self.described.add(cue.start)
-                    last_index = index
-                    break
+            start = self.sentences[index][0]
+            if "\n\n" in self.text[self.sentences[named][1] : start]:
+                continue
+            if (cue.label == "coach") != (self.roles.get(person, "player") == "coach"):
+                continue
+            back = self.folded[max(start, cue.start - 40) : cue.start][::-1]
+            if before.search_reversed(back):
+                mentions_by_sentence[index] = [
+                    NameMention(cue.start, cue.end, self.text[cue.start : cue.end], person)
+                ]
+                self.described.add(cue.start)
 
     def _side(self, club: _Club, sent_start: int, sent_end: int) -> Side:
         p = self.pats
@@ -513,16 +513,17 @@ class _Run:
     def _is_bystander(self, mention: NameMention, sent_start: int, sent_end: int) -> bool:
         p = self.pats
         back = self.folded[max(sent_start, mention.start - 45) : mention.start][::-1]
-        if self.deal_for_before and p.deal_for_before.search_reversed(back):
-            return False  # "l'intesa per Sequeira"
         if p.mover_before.search_reversed(back) and not p.bystander_before.search_reversed(
             back[:14]  # the last 14 characters before the mention
         ):
             return False
-        if p.bystander_before.search_reversed(back):
-            return True
-        after = self.folded[mention.end : min(sent_end, mention.end + 40)]
-        return p.bystander_after.search(after) is not None
+        if not p.bystander_before.search_reversed(back):
+            after = self.folded[mention.end : min(sent_end, mention.end + 40)]
+            if p.bystander_after.search(after) is None:
+                return False
+        # A bystander's words, unless a deal is for the person ("l'intesa per Sequeira"):
+        # tested last, as most mentions are no bystander.
+        return not (self.deal_for_before and p.deal_for_before.search_reversed(back))
 
     def _sentence_events(
         self,
@@ -1258,6 +1259,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 
 _NEVER = r"(?!x)x"  # nlp.patterns' pattern for a rule a language does without
 _DESCRIBING = frozenset(["player", "coach", "described"])
+_OPENING_ARTICLES = frozenset(["", "il", "la", "lo", "l'", "i", "the"])
 
 
 def _never(pattern: re.Pattern[str]) -> bool:

@@ -88,11 +88,6 @@ _BUYER_NOUNS_IT = _words(
     "dirigenza|ds|direttore sportivo|pista|rilancio|accelerata|affondo|mosse|visite mediche|"
     "nuovo acquisto|nuovo giocatore|nuovo allenatore|nuovo tecnico|panchina|nel mirino"
 )
-_ROLE_IT = _words(
-    "difensore|attaccante|centrocampista|portiere|terzino|esterno|centrale|trequartista|"
-    "regista|mediano|punta|centravanti|ala|laterale|talento|giocatore|calciatore|bomber|"
-    "fantasista|mezzala|jolly|tecnico|allenatore"
-)
 _DEMONYMS_EN = _words(
     "argentine|argentinian|brazilian|french|spanish|portuguese|dutch|belgian|german|danish|"
     "swedish|norwegian|croatian|serbian|polish|nigerian|senegalese|moroccan|ivorian|"
@@ -331,7 +326,7 @@ def _italian() -> LanguagePatterns:
             r"accelera|accelerato|accelerano|stringe|stringono|chiuso|chiude|chiudere|"
             r"sul serio|ci prova|insiste|insistono|spinge|lavora|lavorano|tratta|trattano|"
             r"tenta|tentano|avanza|avanzano|rilancia|mosse|passi avanti)\b[^.;:]{0,40}\bper\s+"
-            r"(?:(?:il|lo|l')\s*(?:(?:" + _ROLE_IT + r")\s+(?:\w+\s+)?)?)?$"
+            r"(?:il\s+|l')?$"
         ),
         departed_before=(
             r"(?:\b(?:esonerato|esonerata|esonera|esonerano|esonerare|esonero|silurato|"
