@@ -202,6 +202,7 @@ class _Run:
         self.title_end = self.text.find("\n\n") if "\n\n" in self.text else 0
         club_matches, cues = scanner.scan(text, self.folded)
         self.clubs = self._resolve_clubs(club_matches)
+        self.club_ends = [club.end for club in self.clubs]
         self.subject = self._subject_club()
         self.datelines = self._datelines()
         self.paragraphs: list[tuple[int, str | None]] = []
@@ -461,7 +462,9 @@ class _Run:
         if p.paid_after.search(after):
             return "from"  # "ai Wolves andranno 12 milioni": the club paid is the seller
         if club.kind == "city":  # "a Zingonia", "at Old Trafford": mostly a place
-            return "to" if self._city_is_destination(club, back, sent_start) else "none"
+            if self._city_is_destination(club, back, sent_start):
+                return "to"
+            return "from" if p.city_from_before.search_reversed(back) else "none"
         clause_start = _last_break(p, before)
         if clause_start is not None and p.stale_clause.search(before[clause_start:]):
             return "none"
@@ -485,8 +488,22 @@ class _Run:
         if genitive:
             return "owner" if self._person_right_before(club.start, sent_start) else "none"
         if p.subject_verb_after.search(after) and not _ends_with_preposition(before):
+            if self._coordinated_with_club(club, before):
+                # "Palace and Sporting Braga agreed a fee": the second of two clubs that
+                # agree together is the other side of the deal.
+                return "counterpart"
             return "subject_seller" if p.seller_verb_after.search(after) else "subject_buyer"
         return "none"
+
+    def _coordinated_with_club(self, club: _Club, before: str) -> bool:
+        """Whether `before` (the folded text before `club`) ends in "<club> and "."""
+        for joint in _AND:
+            if before.endswith(joint):
+                index = bisect_left(self.club_ends, club.start - len(joint))
+                return index < len(self.club_ends) and self.club_ends[index] == club.start - len(
+                    joint
+                )
+        return False
 
     def _city_is_destination(self, club: _Club, back: str, sent_start: int) -> bool:
         """A town is a destination after a verb of arriving, or right after a name
@@ -596,6 +613,8 @@ class _Run:
                 from_club, to_club = self._loan_return(mention, usable, from_club, subject)
             if counterparts:
                 counterpart = counterparts[0]
+                if to_club is not None and to_club == from_club and not is_extension:
+                    to_club = None  # "Il Milan e l'Aston Villa..., lascerà Milanello"
                 if (
                     own_to is None
                     and from_club is None
@@ -897,12 +916,20 @@ class _Run:
         for candidate in candidates:
             mover_count[candidate.person] = mover_count.get(candidate.person, 0) + 1
         named_to = {(c.person, c.to_club) for c in candidates if not c.described}
+        # A move the other way round that no verb or description states ("Milan, accordo
+        # con l'Aston Villa per X" read as a purchase) yields to one stated elsewhere.
+        stated = {(c.person, c.from_club, c.to_club) for c in candidates if not c.implicit_to}
         kept = [
             c
             for c in candidates
             if (c.strong or self.non_mover.get(c.person, 0) <= mover_count.get(c.person, 0))
             # A description adds no destination guessed from the subject club.
             and not (c.described and c.implicit_to and (c.person, c.to_club) not in named_to)
+            and not (
+                c.implicit_to
+                and c.to_club != c.from_club
+                and (c.person, c.to_club, c.from_club) in stated
+            )
         ]
         by_person: dict[int, list[_Candidate]] = defaultdict(list)
         for candidate in kept:
@@ -1259,6 +1286,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 
 _NEVER = r"(?!x)x"  # nlp.patterns' pattern for a rule a language does without
 _DESCRIBING = frozenset(["player", "coach", "described"])
+_AND = (" and ", " e l'", " e il ", " e la ", " e lo ", " e ", " ed ")
 _OPENING_ARTICLES = frozenset(["", "il", "la", "lo", "l'", "i", "the"])
 
 

@@ -77,6 +77,8 @@ class LanguagePatterns:
     appointed_before: TailPattern = _NEVER
     # Money going to a club: it is the one selling.
     paid_after: re.Pattern[str] = re.compile(r"(?!x)x")
+    # A town or training ground the person leaves ("che lascerà Milanello").
+    city_from_before: TailPattern = _NEVER
     # What comes before a role word that describes a person instead of naming him
     # ("il difensore dell'Amburgo", "the 22-year-old Dutchman").
     epithet_before: TailPattern = _NEVER
@@ -202,7 +204,7 @@ def _italian() -> LanguagePatterns:
             r"filo diretto|fumata bianca|fumata nera)"
             r"(?:\s+\w+){0,4}\s+(?:con|col)\s*" + _ART_IT.replace(r"\s*", "") + r"?\s*$"
             # An offer is made to the club that sells: "offerta all'Eintracht per X".
-            r"|\b(?:offerta|offerte|proposta|proposte|rilancio|controproposta)\s+"
+            r"|\b(?:offerta|offerte|proposta|proposte|rilancio|controproposta|informazioni)\s+"
             r"(?:\w+\s+){0,3}(?:al|alla|allo|all'|ai|agli|alle)\s*$"
         ),
         former_before=(
@@ -211,6 +213,10 @@ def _italian() -> LanguagePatterns:
             r"sconfitta|pareggio|partita|gara|match|segnato|gol)\s+"
             r"(?:\w+\s+){0,1}(?:(?:del|della|dell'|al|alla|all'|il|la|l'|col|con il|"
             r"contro il|contro la|nel|nella|nell')\s*)?$"
+        ),
+        city_from_before=(
+            r"\b(?:lascia|lasciare|lascera|lasciato|lasciando|saluta|salutare|salutato|"
+            r"saluterebbe|lascerebbe)\s+(?:" + _ART_IT + r")?$"
         ),
         # A town or training ground is a destination only after a verb of arriving.
         city_to_before=(
@@ -321,7 +327,7 @@ def _italian() -> LanguagePatterns:
         deal_for_before=(
             r"\b(?:intesa|accordo|offerta|offerte|proposta|contatti|contatto|trattativa|"
             r"affondo|assalto|blitz|sondaggio|rilancio|pressing|fumata bianca|prestito|"
-            r"ok|si|via libera|pista|piste|corsa|colpo|tutto fatto|ore decisive|"
+            r"ok|si|via libera|pista|piste|corsa|colpo|tutto fatto|ore decisive|informazioni|"
             # A club pressing on: "il Torino ha accelerato per X", "fanno sul serio per X".
             r"accelera|accelerato|accelerano|stringe|stringono|chiuso|chiude|chiudere|"
             r"sul serio|ci prova|insiste|insistono|spinge|lavora|lavorano|tratta|trattano|"
@@ -405,6 +411,7 @@ def _english() -> LanguagePatterns:
             r"(?:the\s+)?$"
         ),
         city_to_before=r"(?:^|\s)to\s+$",
+        city_from_before=r"\b(?:leave|leaves|leaving|left|quit|quits|depart|departs)\s+$",
         # "Arsenal's young striker", "Lazio striker", not "Arsenal have signed striker".
         owner_after=(
             r"^(?:(?:'s|')\s+(?:[\w-]+\s+){0,2}|\s+(?:(?:young|new|former|veteran|teenage|"

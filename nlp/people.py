@@ -216,7 +216,7 @@ _DATELINE = re.compile(r"^\s*[" + _UPPER + r"][" + _UPPER + r" ]+\s*[-\u2013\u20
 _PLACE_WORDS = (
     r"(?:in|nel|nella|nello|negli|nei|nelle|del|dello|dal|dallo|al|allo|sul|sulla|"
     r"dalla|della|alla|sulle|at|the|lo stadio|stadio|clinica|clinic|aeroporto|airport|"
-    r"viale|piazza|piazzale|corso|largo|via dei|via del|via della|street|road|avenue|"
+    r"viale|piazza|piazzale|corso|largo|di via|in via|street|road|avenue|"
     r"(?:fly|flying|flew|travel|travels|travelling|travelled|head|heads|flown) to|"
     r"(?:volare|vola|volato|volera|atterrato|atterrata|atterra|sbarcato|sbarcata) (?:a|in))\s+$"
 )
