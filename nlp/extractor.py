@@ -552,7 +552,12 @@ class _Run:
         movers = []
         previous: NameMention | None = None
         for mention in mentions:
-            if self._is_bystander(mention, start, end) or (
+            bystander = self._is_bystander(mention, start, end)
+            if bystander and self._departs(
+                mention, self.folded[max(start, mention.start - 80) : mention.start][::-1], end
+            ):
+                bystander = False  # "lascia anche il vice X": one who leaves, not looks on
+            if bystander or (
                 previous is not None and self.folded[previous.end : mention.start] in _COORDINATION
             ):
                 self.non_mover[mention.person] = self.non_mover.get(mention.person, 0) + 1
@@ -717,7 +722,11 @@ class _Run:
     ) -> tuple[str | None, str | None]:
         """A loan cut short goes back to the club that owns the player ("di proprietà
         del Bologna", else the passage's subject), from the club he was lent to."""
-        owner = next((c.club_id for c, side in sides if side == "owner"), None)
+        # The owner ("di proprietà del Bologna"), else the club that recalls him
+        # ("Coventry have recalled X from his loan at Bolton").
+        owner = next((c.club_id for c, side in sides if side == "owner"), None) or next(
+            (c.club_id for c, side in sides if side in ("subject_buyer", "subject_seller")), None
+        )
         parent = owner or self.affiliation.get(mention.person) or subject
         lent_to = next(
             (c.club_id for c, side in sides if side == "from" and c.club_id != parent), None

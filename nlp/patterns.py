@@ -164,7 +164,8 @@ def _italian() -> LanguagePatterns:
             r"|(?:^|[\s,(])(?:dal|dalla|dallo|dall'|dai|dagli)\s*$"
             # A loan cut short: the club he was lent to is the one he leaves.
             r"|\b(?:interrompe|interrotto|interrompere|interrompono|richiamato|richiama|"
-            r"richiamare)\s+(?:\w+\s+){0,3}(?:il\s+|dal\s+)?prestito\s+(?:di\s+\w+\s+(?:\w+\s+)?)?"
+            r"richiamare)\s+(?:\w+\s+){0,3}(?:il\s+|dal\s+)?prestito\s+"
+            r"(?:(?:di|del|dello|dell')\s*\w+\s+(?:\w+\s+)?)?"
             r"(?:al|alla|allo|all'|ai|agli|a|in)\s*$)"
         ),
         to_before=(
@@ -342,6 +343,13 @@ def _italian() -> LanguagePatterns:
             r"(?:(?:con|di|per)\s+)(?:(?:il|l'|tecnico|allenatore|difensore|attaccante|"
             r"centrocampista|portiere|giocatore)\s*){0,2}"
             r"|\bsi separano le strade (?:di|tra)\s+"
+            r"|\bseparazione\s+(?:consensuale\s+)?(?:dal|dall'|con il|con l'|con)\s*"
+            r"(?:(?:tecnico|allenatore|mister|ds|direttore sportivo|direttore generale|dg|"
+            r"vice)\s+){0,2}"
+            # The staff leaving with a sacked coach: "con lui lascia anche il vice X".
+            r"|\b(?:lascia|lasciano|va via|vanno via)\s+anche\s+(?:il|l')\s*(?:vice|"
+            r"vice allenatore|allenatore in seconda|preparatore atletico|tecnico|ds|"
+            r"direttore sportivo)\s+"
             r"|\b(?:chiude|chiusa|finisce|finita|termina|terminata|conclude|conclusa)\s+"
             r"(?:\w+\s+){0,8}l'avventura (?:di|del tecnico|dell'allenatore)\s+)$"
         ),
