@@ -388,6 +388,8 @@ class _Run:
             if not mentions_by_sentence[index]:
                 continue
             sides = [(club, self._side(club, start, end)) for club in clubs_by_sentence[index]]
+            if len(sides) > 1:
+                sides = self._share_buyer_side(sides)
             sides_by_sentence[index] = sides
             for club, side in sides:
                 if side == "owner":
@@ -484,7 +486,8 @@ class _Run:
         if p.from_before.search_reversed(back):
             return "from"
         if p.to_before.search_reversed(back):
-            return "to"
+            # "for Lille's last two fixtures": a club followed by what it owns.
+            return "none" if after.startswith("'s ") else "to"
         if genitive:
             return "owner" if self._person_right_before(club.start, sent_start) else "none"
         if p.subject_verb_after.search(after) and not _ends_with_preposition(before):
@@ -494,6 +497,38 @@ class _Run:
                 return "counterpart"
             return "subject_seller" if p.seller_verb_after.search(after) else "subject_buyer"
         return "none"
+
+    def _share_buyer_side(self, sides: list[tuple[_Club, Side]]) -> list[tuple[_Club, Side]]:
+        """A club joined by "e"/"and" to a buyer is a buyer too ("su di lui ci sono
+        Brighton e Lipsia")."""
+        out = sides[:1]
+        for club, side in sides[1:]:
+            previous, previous_side = out[-1]
+            if (
+                side == "none"
+                and previous_side in _BUYER_SIDES
+                and self.folded[previous.end : club.start] in _JOINTS
+            ):
+                side = previous_side
+            out.append((club, side))
+        return out
+
+    def _coordinated_buyers(self, sides: list[tuple[_Club, Side]]) -> dict[str, list[str]]:
+        """Each buyer's fellow buyers joined to it by "e"/"and"/a comma ("Genoa e Verona
+        su Diakité"): each chases the player, one move per destination."""
+        groups: list[list[str]] = []
+        previous: _Club | None = None
+        for club, side in sides:
+            if side not in _BUYER_SIDES:
+                previous = None
+                continue
+            if previous is not None and self.folded[previous.end : club.start] in _JOINTS:
+                if club.club_id not in groups[-1]:
+                    groups[-1].append(club.club_id)
+            else:
+                groups.append([club.club_id])
+            previous = club
+        return {club: group for group in groups if len(group) > 1 for club in group}
 
     def _coordinated_with_club(self, club: _Club, before: str) -> bool:
         """Whether `before` (the folded text before `club`) ends in "<club> and "."""
@@ -697,6 +732,26 @@ class _Run:
                     described=mention.start in self.described,
                 )
             )
+            if own_to is None and not implicit_to and to_club is not None and len(sides) > 1:
+                for other in self._coordinated_buyers(usable).get(to_club, []):
+                    if other != to_club and other != from_club:
+                        twin = out[-1]
+                        out.append(
+                            _Candidate(
+                                person=twin.person,
+                                start=twin.start,
+                                role=twin.role,
+                                from_club=twin.from_club,
+                                to_club=other,
+                                kind=twin.kind,
+                                stage=twin.stage,
+                                fee_eur=twin.fee_eur,
+                                evidence=twin.evidence,
+                                confidence=twin.confidence,
+                                strong=twin.strong,
+                                described=twin.described,
+                            )
+                        )
         return out
 
     def _leaves_for(
@@ -887,6 +942,15 @@ class _Run:
             club = after[0]
             if not any(mention.end <= m.start < club.start for m in movers):
                 return club.club_id
+        if len(shared_to) > 1:
+            # Buyers named together right before the person, with no other mover between
+            # ("il Toro stringe per X, Genoa e Verona su Y": Y's buyers are Genoa and Verona).
+            before = [c for c, s in sides if s in _BUYER_SIDES and c.end <= mention.start]
+            if before:
+                club = before[-1]
+                group = self._coordinated_buyers(sides).get(club.club_id)
+                if group and not any(club.end <= m.start < mention.start for m in movers):
+                    return group[0]
         if shared_to:
             return shared_to[0]
         return None
@@ -1296,6 +1360,8 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 _NEVER = r"(?!x)x"  # nlp.patterns' pattern for a rule a language does without
 _DESCRIBING = frozenset(["player", "coach", "described"])
 _AND = (" and ", " e l'", " e il ", " e la ", " e lo ", " e ", " ed ")
+_BUYER_SIDES = ("buyer", "subject_buyer")
+_JOINTS = frozenset([" and ", " e ", " ed ", ", ", " e l'", " e il ", " e la ", " or ", " o "])
 _OPENING_ARTICLES = frozenset(["", "il", "la", "lo", "l'", "i", "the"])
 
 

@@ -101,7 +101,7 @@ _DEMONYMS_EN = _words(
 )
 _BUYER_NOUNS_EN = _words(
     "interest|bid|offer|approach|enquiry|inquiry|pursuit|move|talks|proposal|advances|attempt|"
-    "target|medical"
+    "target|medical|competition"
 )
 _ROLE_WORDS_EN = _words(
     "striker|forward|midfielder|defender|goalkeeper|keeper|winger|full-back|centre-back|"
@@ -397,7 +397,9 @@ def _english() -> LanguagePatterns:
             r"(?:\b(?:from|leave|leaves|leaving|left|exit|exits|quit|quits|quitting|depart|"
             r"departs|released by|sacked by|dismissed by|let go by|axed by|out of|leaves|"
             r"loan at|spell at|stint at|loan spell at|on loan at|time at|career at|"
-            r"parted ways with|part ways with|parted company with|terminated by)\s+(?:the\s+)?$)"
+            r"parted ways with|part ways with|parted company with|terminated by|"
+            # A bid turned down by the club that owns the player.
+            r"rejected by|turned down by|knocked back by|snubbed by|refused by)\s+(?:the\s+)?$)"
         ),
         to_before=r"\b(?:to|for)\s+(?:the\s+)?$",
         owner_before=(

@@ -454,6 +454,12 @@ def _find_cluster(clusters: list[_Cluster], name: _Name) -> int | None:
             if first and other.first is not None and other.first != first:
                 continue  # Simone vs Filippo Inzaghi
             return index
+    if name.size == 1:
+        # A first name alone after the full name ("Yoann" after "Yoann Mbemba"), when
+        # one person only has it.
+        same_first = [i for i, c in enumerate(clusters) if c.name.first == key]
+        if len(same_first) == 1:
+            return same_first[0]
     if len(key) < FUZZY_MIN_LENGTH:
         return None
     for index in range(len(clusters) - 1, -1, -1):
