@@ -234,6 +234,8 @@ class _Run:
         self.section_starts = [start for start, _ in self.paragraphs or self.datelines]
         self.has_epithets = not _never(pats.epithet_before.forward)
         self.described: set[int] = set()
+        # Described sentences with a stage and no club: index -> (person, description span)
+        self.stage_only: dict[int, tuple[int, int, int]] = {}
         self.affiliation: dict[int, str] = {}
         # Plain dicts, not Counters: a Counter's methods run as Python.
         self.non_mover: dict[int, int] = {}
@@ -380,7 +382,7 @@ class _Run:
         for club in self.clubs:
             clubs_by_sentence[_index_of(bounds, club.start)].append(club)
         if self.has_epithets:
-            self._epithets(mentions_by_sentence)
+            self._epithets(mentions_by_sentence, clubs_by_sentence)
         # Pass 1: affiliations ("X del Torino") and bystanders across the article.
         # A club's side only matters in a sentence that names a person.
         sides_by_sentence: dict[int, list[tuple[_Club, Side]]] = {}
@@ -399,8 +401,15 @@ class _Run:
         previous: list[_Candidate] = []
         for index, (start, end) in enumerate(self.sentences):
             mentions = mentions_by_sentence[index]
+            if not mentions and index in self.stage_only:
+                who, first, after = self.stage_only[index]
+                if any(c.person == who for c in previous):
+                    self._carry_stage(previous, who, start, end)
+                else:  # no move to take further: read the sentence as naming him
+                    mentions = [NameMention(first, after, self.text[first:after], who)]
+                    self.described.add(first)
             found = (
-                self._sentence_events(start, end, mentions, sides_by_sentence[index])
+                self._sentence_events(start, end, mentions, sides_by_sentence.get(index, []))
                 if mentions
                 else []
             )
@@ -419,40 +428,51 @@ class _Run:
             candidates.extend(found)
         return self._merge(candidates)
 
-    def _epithets(self, mentions_by_sentence: dict[int, list[NameMention]]) -> None:
+    def _epithets(
+        self,
+        mentions_by_sentence: dict[int, list[NameMention]],
+        clubs_by_sentence: dict[int, list[_Club]],
+    ) -> None:
         """A sentence that names nobody but describes someone ("Il difensore dell'Amburgo
         ...", "The 22-year-old Dutchman ...") right after a sentence of the same paragraph
         that names one person only: the description is that person (a coach word only
         for a coach)."""
         before = self.pats.epithet_before
         bounds = self.sentence_starts
+        linked: dict[int, int] = {}  # described sentences, so that a third one follows
         for cue in self.role_cues.items:
             if cue.label not in _DESCRIBING:
                 continue
             index = _index_of(bounds, cue.start)
-            if index in mentions_by_sentence or _inside(self.quotes, cue.start):
+            if index in mentions_by_sentence or index in linked or _inside(self.quotes, cue.start):
                 continue  # a sentence that names someone, or one described already
-            named = next(
-                (i for i in range(index - 1, max(-1, index - 3), -1) if i in mentions_by_sentence),
-                None,
-            )
-            if named is None:
-                continue
-            mentions = mentions_by_sentence[named]
-            person = mentions[0].person
-            if any(m.person != person for m in mentions):
-                continue
-            start = self.sentences[index][0]
+            named = index - 1
+            person = linked.get(named, -1)
+            if person < 0:
+                mentions = mentions_by_sentence.get(named)
+                if not mentions:
+                    continue
+                person = mentions[0].person
+                if any(m.person != person for m in mentions):
+                    continue
+            start, end = self.sentences[index]
             if "\n\n" in self.text[self.sentences[named][1] : start]:
                 continue
             if (cue.label == "coach") != (self.roles.get(person, "player") == "coach"):
                 continue
             back = self.folded[max(start, cue.start - 40) : cue.start][::-1]
-            if before.search_reversed(back):
+            if not before.search_reversed(back):
+                continue
+            linked[index] = person
+            if index in clubs_by_sentence:
                 mentions_by_sentence[index] = [
                     NameMention(cue.start, cue.end, self.text[cue.start : cue.end], person)
                 ]
                 self.described.add(cue.start)
+            elif self.stage_cues.any(start, end):
+                # Only a stage for the move just read ("The 25-year-old has passed his
+                # medical"): given to it directly, without reading the sentence again.
+                self.stage_only[index] = (person, cue.start, cue.end)
 
     def _side(self, club: _Club, sent_start: int, sent_end: int) -> Side:
         p = self.pats
@@ -863,6 +883,19 @@ class _Run:
             strong=True,
             departed=True,
         )
+
+    def _carry_stage(self, previous: list[_Candidate], person: int, start: int, end: int) -> None:
+        """A sentence that describes the person right after his move to the passage's club
+        and names no club ("The 25-year-old has passed his medical") takes it further."""
+        stage = _stage_from(self.stage_cues.within(start, end), False)
+        subject = self._subject_at(start)
+        for candidate in previous:
+            if candidate.person != person or candidate.to_club != subject or subject is None:
+                continue
+            ended = stage in ("denied", "collapsed")
+            further = _PROGRESS.get(stage, 0) > _PROGRESS.get(candidate.stage, 0)
+            if ended or (further and candidate.stage not in ("denied", "collapsed")):
+                candidate.stage = stage
 
     def _carry_kind(self, previous: list[_Candidate], start: int, end: int) -> None:
         """A nameless sentence right after a move spells out its formula ("la formula:

@@ -329,6 +329,7 @@ def _italian() -> LanguagePatterns:
             r"\b(?:intesa|accordo|offerta|offerte|proposta|contatti|contatto|trattativa|"
             r"affondo|assalto|blitz|sondaggio|rilancio|pressing|fumata bianca|prestito|"
             r"ok|si|via libera|pista|piste|corsa|colpo|tutto fatto|ore decisive|informazioni|"
+            r"discorso|capitolo|situazione|"
             # A club pressing on: "il Torino ha accelerato per X", "fanno sul serio per X".
             r"accelera|accelerato|accelerano|stringe|stringono|chiuso|chiude|chiudere|"
             r"sul serio|ci prova|insiste|insistono|spinge|lavora|lavorano|tratta|trattano|"
