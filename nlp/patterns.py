@@ -392,7 +392,10 @@ def _english() -> LanguagePatterns:
             r"loan to|sold to|transfer to|return to|returns to|returned to|returning to|"
             r"medical at|medical with|medical for|unveiled by|presented by|appointed by|"
             r"named by|hired by|in talks with|agreed terms with|terms with|deal with|"
-            r"contract with|deal at|stay at|extension at|future at)\s+(?:the\s+)?$)"
+            r"contract with|deal at|stay at|extension at|future at)\s+(?:the\s+)?$"
+            # "has joined Championship side Hull City".
+            r"|\b(?:joins|joined|join|joining|moves to|moved to|move to|loaned to|sold to)\s+"
+            r"(?:[\w-]+\s+){1,2}(?:side|club|outfit)\s+$)"
         ),
         from_before=(
             r"(?:\b(?:from|leave|leaves|leaving|left|exit|exits|quit|quits|quitting|depart|"
