@@ -1022,6 +1022,7 @@ class _Run:
         for candidate in candidates:
             mover_count[candidate.person] = mover_count.get(candidate.person, 0) + 1
         named_to = {(c.person, c.to_club) for c in candidates if not c.described}
+        named_from = {(c.person, c.from_club) for c in candidates if not c.described}
         # A move the other way round that no verb or description states ("Milan, accordo
         # con l'Aston Villa per X" read as a purchase) yields to one stated elsewhere.
         stated = {(c.person, c.from_club, c.to_club) for c in candidates if not c.implicit_to}
@@ -1031,6 +1032,8 @@ class _Run:
             if (c.strong or self.non_mover.get(c.person, 0) <= mover_count.get(c.person, 0))
             # A description adds no destination guessed from the subject club.
             and not (c.described and c.implicit_to and (c.person, c.to_club) not in named_to)
+            # Nor the club he is leaving ("Il Cesena ha ribadito: il giocatore non si muove").
+            and not (c.described and (c.person, c.to_club) in named_from)
             and not (
                 c.implicit_to
                 and c.to_club != c.from_club

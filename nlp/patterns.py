@@ -237,7 +237,7 @@ def _italian() -> LanguagePatterns:
         subject_verb_after=(
             r"^\s*(?:" + _ASIDE + r")?(?:che\s+)?"
             r"(?:ha|hanno|sta|stanno|e|punta|puntano|vuole|vogliono|fanno|stringe|stringono|"
-            r"accelerano|guardano|guarda|pensano|"
+            r"accelerano|guardano|guarda|pensano|aveva|avevano|"
             r"pensa|pensano|segue|seguono|cede|cedera|vende|ci prova|ci pensa|avrebbe|"
             r"avrebbero|potrebbe|dovra|deve|valuta|ha chiuso|chiude|accelera|tenta|insiste|"
             r"prova|lavora|tratta|ufficializza|annuncia|comunica|rinnova|blinda|prolunga|"
