@@ -10,9 +10,7 @@ short texts drifting to rare labels (Latin, Venetian, Galician).
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from functools import cache
 from typing import Protocol
 
@@ -51,11 +49,6 @@ class _Identifier(Protocol):
 
 @cache
 def _identifier() -> _Identifier:
-    if "numpy" not in sys.modules:
-        # The model is one small matrix product per article: OpenBLAS's extra threads
-        # only spin-wait around it, CPU time taken from the rest of the pipeline. One
-        # thread, unless the process says otherwise or loaded numpy before.
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier: _Identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
