@@ -223,6 +223,7 @@ class _Run:
             self.coach_context,
             self.departure_verb,
             self.match_action,
+            self.departed_cue,
         ) = (_Positions(table) for table in cues)
         self.fees = _Positions(
             find_fees(self.text, self.settings.gbp_to_eur, self.settings.usd_to_eur)
@@ -607,9 +608,15 @@ class _Run:
         movers = []
         previous: NameMention | None = None
         for mention in mentions:
-            bystander = self._is_bystander(mention, start, end)
+            # A description ("il difensore dell'Amburgo") refers back to a mover.
+            bystander = mention.start not in self.described and self._is_bystander(
+                mention, start, end
+            )
             if bystander and self._departs(
-                mention, self.folded[max(start, mention.start - 80) : mention.start][::-1], end
+                mention,
+                self.folded[max(start, mention.start - 80) : mention.start][::-1],
+                start,
+                end,
             ):
                 bystander = False  # "lascia anche il vice X": one who leaves, not looks on
             if bystander or (
@@ -655,7 +662,7 @@ class _Run:
             if quoted and not usable:
                 continue
             back = self.folded[max(start, mention.start - 80) : mention.start][::-1]
-            if self._departs(mention, back, end):
+            if self._departs(mention, back, start, end):
                 out.append(self._departure(mention, usable, start, end, stage, coach_context))
                 continue
             if (
@@ -816,9 +823,11 @@ class _Run:
             return "coach"
         return role
 
-    def _departs(self, mention: NameMention, back: str, end: int) -> bool:
+    def _departs(self, mention: NameMention, back: str, start: int, end: int) -> bool:
         """Whether the sentence has the person sacked or released ("esonerato Rubini");
         `back` is the sentence's text before the name, reversed."""
+        if not self.departed_cue.any(start, end):
+            return False  # most sentences: no word of either pattern
         p = self.pats
         if p.departed_before.search_reversed(back):
             return True
@@ -1142,6 +1151,7 @@ class _SentenceTables:
     coach_context: CueTable
     departure_verb: CueTable
     match_action: CueTable
+    departed_cue: CueTable
 
 
 @cache
@@ -1158,6 +1168,7 @@ def _sentence_tables(lang: str) -> _SentenceTables:
                 "coach_context",
                 "departure_verb",
                 "match_action",
+                "departed_cue",
             )
         )
     )
@@ -1178,6 +1189,7 @@ def _cue_set(lang: str, lex: Lexicon) -> CueSet:
             tables.coach_context,
             tables.departure_verb,
             tables.match_action,
+            tables.departed_cue,
         ]
     )
 

@@ -77,6 +77,9 @@ class LanguagePatterns:
     appointed_before: TailPattern = _NEVER
     # Money going to a club: it is the one selling.
     paid_after: re.Pattern[str] = re.compile(r"(?!x)x")
+    # Words without which neither `departed_before` nor `departed_after` can match: a
+    # sentence with none of them is not searched.
+    departed_cue: tuple[str, ...] = ()
     # A town or training ground the person leaves ("che lascerà Milanello").
     city_from_before: TailPattern = _NEVER
     # What comes before a role word that describes a person instead of naming him
@@ -354,6 +357,11 @@ def _italian() -> LanguagePatterns:
             r"|\b(?:chiude|chiusa|finisce|finita|termina|terminata|conclude|conclusa)\s+"
             r"(?:\w+\s+){0,8}l'avventura (?:di|del tecnico|dell'allenatore)\s+)$"
         ),
+        departed_cue=(
+            r"\b(?:esoner\w*|silurat\w*|sollevato dall'incarico|congedat\w*|risoluzione|"
+            r"rescissione|si separano|separazione|l'avventura|lascia|lasciano|va via|"
+            r"vanno via)\b"
+        ),
         appointed_before=(
             r"(?:\b(?:affidato|affidata|affida|affidano|affidera|affidare)\s+(?:la squadra|"
             r"la panchina|la guida tecnica|la prima squadra|il timone)\s+(?:\w+\s+){0,2}"
@@ -528,6 +536,11 @@ def _english() -> LanguagePatterns:
             r"part ways with|parts ways with|parted ways with|terminated the contract of|"
             r"released)\s+(?:(?:head|coach|manager|boss|sporting|director|their|his|the|"
             r"defender|midfielder|striker|forward|goalkeeper|winger|player)\s+){0,3}$"
+        ),
+        departed_cue=(
+            r"\b(?:sack\w*|dismiss\w*|axe|axes|axed|fire|fires|fired|relieve\w*|"
+            r"part company|parts company|parted company|part ways|parts ways|parted ways|"
+            r"terminated the contract|released)\b"
         ),
         paid_after=(
             r"^\s+(?:will|would|are set to|are due to|stand to)\s+(?:receive|pocket|collect)\s+"
