@@ -577,11 +577,7 @@ class _Run:
         return index >= 0 and sent_start <= self.mention_ends[index] >= position - 12
 
     def _nearest_person(self, mentions: Sequence[NameMention], club: _Club) -> NameMention | None:
-        before = [m for m in mentions if m.end <= club.start]
-        if before:
-            return before[-1]
-        after = [m for m in mentions if m.start >= club.end]
-        return after[0] if after else None
+        return _nearest(mentions, club)
 
     def _is_bystander(self, mention: NameMention, sent_start: int, sent_end: int) -> bool:
         p = self.pats
@@ -964,11 +960,7 @@ class _Run:
         return own_from, own_to, strong
 
     def _nearest_mover(self, movers: list[NameMention], club: _Club) -> NameMention | None:
-        before = [m for m in movers if m.end <= club.start]
-        if before:
-            return before[-1]
-        after = [m for m in movers if m.start >= club.end]
-        return after[0] if after else None
+        return _nearest(movers, club)
 
     def _shared_to(
         self,
@@ -1418,7 +1410,24 @@ def _never(pattern: re.Pattern[str]) -> bool:
 
 
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:
-    return bool(spans) and any(start < position < end for start, end in spans)
+    # A loop, not any(...): compiled by mypyc, a generator is an object per call.
+    for start, end in spans:  # noqa: SIM110
+        if start < position < end:
+            return True
+    return False
+
+
+def _nearest(mentions: Sequence[NameMention], club: _Club) -> NameMention | None:
+    """The last mention ending before the club, else the first starting after it (one
+    pass, no lists: called for every club and mover of a sentence)."""
+    before: NameMention | None = None
+    after: NameMention | None = None
+    for mention in mentions:
+        if mention.end <= club.start:
+            before = mention
+        elif after is None and mention.start >= club.end:
+            after = mention
+    return before if before is not None else after
 
 
 __all__ = ["Extractor", "ExtractorSettings"]
