@@ -522,6 +522,8 @@ class _Run:
     def _share_buyer_side(self, sides: list[tuple[_Club, Side]]) -> list[tuple[_Club, Side]]:
         """A club joined by "e"/"and" to a buyer is a buyer too ("su di lui ci sono
         Brighton e Lipsia")."""
+        if not any(side in _BUYER_SIDES for _, side in sides):
+            return sides
         out = sides[:1]
         for club, side in sides[1:]:
             previous, previous_side = out[-1]

@@ -25,7 +25,7 @@ HOLDOUT_F1_FLOOR = 0.82  # 0.828 with extractor 0.3.0 (0.700 with 0.2.0, 0.657 w
 DEVSET_F1_FLOOR = 0.905  # 0.911 with extractor 0.3.0 (0.893 with 0.2.0)
 # A second blind batch (see its README), tuned on since extractor 0.3.0.
 DEV2 = ROOT / "tests" / "data" / "dev2"
-DEV2_F1_FLOOR = 0.83  # 0.839 with extractor 0.3.0 (0.576 with 0.2.0)
+DEV2_F1_FLOOR = 0.84  # 0.845 with extractor 0.3.0 (0.576 with 0.2.0)
 # Share of matched dev-set events whose stage is right (the issue asks for 0.75).
 DEVSET_STAGE_FLOOR = 0.90
 
