@@ -51,7 +51,7 @@ _BEFORE = 70
 _AFTER = 60
 _COORDINATION = frozenset([" and ", " e ", " ed ", ", ", " or ", " o "])
 _APPOSITION = (",", "", ", il", ", l'")  # between a name and a role word after it
-_NOT_A_PRICE = ("salary", "clause", "target")  # amounts that are no transfer fee
+_NOT_A_PRICE = ("salary", "clause", "target", "loan_fee")  # amounts that are no transfer fee
 _MIN_CLAUSE = 20  # characters each side of a semicolon for it to split a sentence
 _STRONG_GAP = 28  # characters between a person and "alla Juventus" for a direct link
 
@@ -101,6 +101,7 @@ class _Candidate:
         strong: bool,
         implicit_to: bool = False,
         departed: bool = False,  # sacked or released: a departure with no destination
+        described: bool = False,  # the person described, not named ("il difensore")
     ) -> None:
         self.person = person
         self.start = start
@@ -115,6 +116,7 @@ class _Candidate:
         self.strong = strong
         self.implicit_to = implicit_to
         self.departed = departed
+        self.described = described
 
 
 class Extractor:
@@ -200,8 +202,11 @@ class _Run:
         self.title_end = self.text.find("\n\n") if "\n\n" in self.text else 0
         club_matches, cues = scanner.scan(text, self.folded)
         self.clubs = self._resolve_clubs(club_matches)
+        self.club_ends = [club.end for club in self.clubs]
         self.subject = self._subject_club()
         self.datelines = self._datelines()
+        self.paragraphs: list[tuple[int, str | None]] = []
+        self.section_starts: list[int] = []
         spans = find_names(
             self.text, self.sentences, [(c.start, c.end) for c in self.clubs], self.folded
         )
@@ -218,6 +223,7 @@ class _Run:
             self.coach_context,
             self.departure_verb,
             self.match_action,
+            self.departed_cue,
         ) = (_Positions(table) for table in cues)
         self.fees = _Positions(
             find_fees(self.text, self.settings.gbp_to_eur, self.settings.usd_to_eur)
@@ -225,6 +231,12 @@ class _Run:
             else []
         )
         self.roles = self._roles()
+        self.paragraphs = self._paragraph_subjects()
+        self.section_starts = [start for start, _ in self.paragraphs or self.datelines]
+        self.has_epithets = not _never(pats.epithet_before.forward)
+        self.described: set[int] = set()
+        # Described sentences with a stage and no club: index -> (person, description span)
+        self.stage_only: dict[int, tuple[int, int, int]] = {}
         self.affiliation: dict[int, str] = {}
         # Plain dicts, not Counters: a Counter's methods run as Python.
         self.non_mover: dict[int, int] = {}
@@ -290,8 +302,45 @@ class _Run:
 
     def _subject_at(self, position: int) -> str | None:
         """The club a passage is about: its round-up section's, else the article's."""
-        index = bisect_left([start for start, _ in self.datelines], position + 1) - 1
-        return self.datelines[index][1] if index >= 0 else self.subject
+        if self.section_starts:
+            index = bisect_left(self.section_starts, position + 1) - 1
+            if self.paragraphs:
+                return self.paragraphs[index][1] if index >= 0 else None
+            return self.datelines[index][1] if index >= 0 else self.subject
+        return self.subject
+
+    def _paragraph_subjects(self) -> list[tuple[int, str | None]]:
+        """In a round-up with no datelines, each paragraph's club: the one opening its
+        first sentence as the grammatical subject ("Chelsea are closing in on...",
+        "Fulham's move for..."), else none. Empty unless two paragraphs open with
+        different clubs: an article about one club keeps that club as its subject."""
+        text = self.text
+        if self.datelines or len(self.clubs) < 2 or "\n\n" not in text:
+            return []
+        folded, pats, clubs = self.folded, self.pats, self.clubs
+        out: list[tuple[int, str | None]] = []
+        openers: set[str] = set()
+        index = 0
+        start = 0
+        while start >= 0:
+            while start < len(text) and text[start].isspace():
+                start += 1
+            while index < len(clubs) and clubs[index].start < start:
+                index += 1
+            club_id = None
+            if index < len(clubs) and clubs[index].start - start < 5:
+                club = clubs[index]
+                if folded[start : club.start].strip() in _OPENING_ARTICLES:
+                    stop = min(self._sentence_of(club.start)[1], club.end + _AFTER)
+                    after = folded[club.end : stop]
+                    if pats.subject_verb_after.search(after) or pats.buyer_after.search(after):
+                        club_id = club.club_id
+                        openers.add(club_id)
+            out.append((start, club_id))
+            start = text.find("\n\n", start)
+            if start >= 0:
+                start += 2
+        return out if len(openers) >= 2 else []
 
     # --- people ----------------------------------------------------------------
 
@@ -333,6 +382,8 @@ class _Run:
             mentions_by_sentence[_index_of(bounds, mention.start)].append(mention)
         for club in self.clubs:
             clubs_by_sentence[_index_of(bounds, club.start)].append(club)
+        if self.has_epithets:
+            self._epithets(mentions_by_sentence, clubs_by_sentence)
         # Pass 1: affiliations ("X del Torino") and bystanders across the article.
         # A club's side only matters in a sentence that names a person.
         sides_by_sentence: dict[int, list[tuple[_Club, Side]]] = {}
@@ -340,6 +391,8 @@ class _Run:
             if not mentions_by_sentence[index]:
                 continue
             sides = [(club, self._side(club, start, end)) for club in clubs_by_sentence[index]]
+            if len(sides) > 1:
+                sides = self._share_buyer_side(sides)
             sides_by_sentence[index] = sides
             for club, side in sides:
                 if side == "owner":
@@ -349,7 +402,21 @@ class _Run:
         previous: list[_Candidate] = []
         for index, (start, end) in enumerate(self.sentences):
             mentions = mentions_by_sentence[index]
-            if not mentions:
+            if not mentions and index in self.stage_only:
+                who, first, after = self.stage_only[index]
+                if any(c.person == who for c in previous):
+                    self._carry_stage(previous, who, start, end)
+                else:  # no move to take further: read the sentence as naming him
+                    mentions = [NameMention(first, after, self.text[first:after], who)]
+                    self.described.add(first)
+            found = (
+                self._sentence_events(start, end, mentions, sides_by_sentence.get(index, []))
+                if mentions
+                else []
+            )
+            # A sentence that only describes the person and makes no move of its own
+            # spells out the previous one's, as a nameless sentence does.
+            if not found and (not mentions or mentions[0].start in self.described):
                 if previous:
                     breaks = self.text.count("\n\n", previous[0].start, start)
                     if breaks == 0:
@@ -358,9 +425,55 @@ class _Run:
                         self._carry_fee(previous, start, end)
                 previous = []
                 continue
-            previous = self._sentence_events(start, end, mentions, sides_by_sentence[index])
-            candidates.extend(previous)
+            previous = found
+            candidates.extend(found)
         return self._merge(candidates)
+
+    def _epithets(
+        self,
+        mentions_by_sentence: dict[int, list[NameMention]],
+        clubs_by_sentence: dict[int, list[_Club]],
+    ) -> None:
+        """A sentence that names nobody but describes someone ("Il difensore dell'Amburgo
+        ...", "The 22-year-old Dutchman ...") right after a sentence of the same paragraph
+        that names one person only: the description is that person (a coach word only
+        for a coach)."""
+        before = self.pats.epithet_before
+        bounds = self.sentence_starts
+        linked: dict[int, int] = {}  # described sentences, so that a third one follows
+        for cue in self.role_cues.items:
+            if cue.label not in _DESCRIBING:
+                continue
+            index = _index_of(bounds, cue.start)
+            if index in mentions_by_sentence or index in linked or _inside(self.quotes, cue.start):
+                continue  # a sentence that names someone, or one described already
+            named = index - 1
+            person = linked.get(named, -1)
+            if person < 0:
+                mentions = mentions_by_sentence.get(named)
+                if not mentions:
+                    continue
+                person = mentions[0].person
+                if any(m.person != person for m in mentions):
+                    continue
+            start, end = self.sentences[index]
+            if "\n\n" in self.text[self.sentences[named][1] : start]:
+                continue
+            if (cue.label == "coach") != (self.roles.get(person, "player") == "coach"):
+                continue
+            back = self.folded[max(start, cue.start - 40) : cue.start][::-1]
+            if not before.search_reversed(back):
+                continue
+            linked[index] = person
+            if index in clubs_by_sentence:
+                mentions_by_sentence[index] = [
+                    NameMention(cue.start, cue.end, self.text[cue.start : cue.end], person)
+                ]
+                self.described.add(cue.start)
+            elif self.stage_cues.any(start, end):
+                # Only a stage for the move just read ("The 25-year-old has passed his
+                # medical"): given to it directly, without reading the sentence again.
+                self.stage_only[index] = (person, cue.start, cue.end)
 
     def _side(self, club: _Club, sent_start: int, sent_end: int) -> Side:
         p = self.pats
@@ -372,7 +485,9 @@ class _Run:
         if p.paid_after.search(after):
             return "from"  # "ai Wolves andranno 12 milioni": the club paid is the seller
         if club.kind == "city":  # "a Zingonia", "at Old Trafford": mostly a place
-            return "to" if self._city_is_destination(club, back, sent_start) else "none"
+            if self._city_is_destination(club, back, sent_start):
+                return "to"
+            return "from" if p.city_from_before.search_reversed(back) else "none"
         clause_start = _last_break(p, before)
         if clause_start is not None and p.stale_clause.search(before[clause_start:]):
             return "none"
@@ -392,14 +507,61 @@ class _Run:
         if p.from_before.search_reversed(back):
             return "from"
         if p.to_before.search_reversed(back):
-            return "to"
+            # "for Lille's last two fixtures": a club followed by what it owns.
+            return "none" if after.startswith("'s ") else "to"
         if genitive:
             return "owner" if self._person_right_before(club.start, sent_start) else "none"
-        if p.subject_verb_after.search(after) and not before.rstrip().endswith(
-            ("di", "a", "da", "in", "con", "su", "per", "of", "to", "from", "with", "at", "by")
-        ):
+        if p.subject_verb_after.search(after) and not _ends_with_preposition(before):
+            if self._coordinated_with_club(club, before):
+                # "Palace and Sporting Braga agreed a fee": the second of two clubs that
+                # agree together is the other side of the deal.
+                return "counterpart"
             return "subject_seller" if p.seller_verb_after.search(after) else "subject_buyer"
         return "none"
+
+    def _share_buyer_side(self, sides: list[tuple[_Club, Side]]) -> list[tuple[_Club, Side]]:
+        """A club joined by "e"/"and" to a buyer is a buyer too ("su di lui ci sono
+        Brighton e Lipsia")."""
+        if not any(side in _BUYER_SIDES for _, side in sides):
+            return sides
+        out = sides[:1]
+        for club, side in sides[1:]:
+            previous, previous_side = out[-1]
+            if (
+                side == "none"
+                and previous_side in _BUYER_SIDES
+                and self.folded[previous.end : club.start] in _JOINTS
+            ):
+                side = previous_side
+            out.append((club, side))
+        return out
+
+    def _coordinated_buyers(self, sides: list[tuple[_Club, Side]]) -> dict[str, list[str]]:
+        """Each buyer's fellow buyers joined to it by "e"/"and"/a comma ("Genoa e Verona
+        su Diakité"): each chases the player, one move per destination."""
+        groups: list[list[str]] = []
+        previous: _Club | None = None
+        for club, side in sides:
+            if side not in _BUYER_SIDES:
+                previous = None
+                continue
+            if previous is not None and self.folded[previous.end : club.start] in _JOINTS:
+                if club.club_id not in groups[-1]:
+                    groups[-1].append(club.club_id)
+            else:
+                groups.append([club.club_id])
+            previous = club
+        return {club: group for group in groups if len(group) > 1 for club in group}
+
+    def _coordinated_with_club(self, club: _Club, before: str) -> bool:
+        """Whether `before` (the folded text before `club`) ends in "<club> and "."""
+        for joint in _AND:
+            if before.endswith(joint):
+                index = bisect_left(self.club_ends, club.start - len(joint))
+                return index < len(self.club_ends) and self.club_ends[index] == club.start - len(
+                    joint
+                )
+        return False
 
     def _city_is_destination(self, club: _Club, back: str, sent_start: int) -> bool:
         """A town is a destination after a verb of arriving, or right after a name
@@ -417,25 +579,22 @@ class _Run:
         return index >= 0 and sent_start <= self.mention_ends[index] >= position - 12
 
     def _nearest_person(self, mentions: Sequence[NameMention], club: _Club) -> NameMention | None:
-        before = [m for m in mentions if m.end <= club.start]
-        if before:
-            return before[-1]
-        after = [m for m in mentions if m.start >= club.end]
-        return after[0] if after else None
+        return _nearest(mentions, club)
 
     def _is_bystander(self, mention: NameMention, sent_start: int, sent_end: int) -> bool:
         p = self.pats
         back = self.folded[max(sent_start, mention.start - 45) : mention.start][::-1]
-        if self.deal_for_before and p.deal_for_before.search_reversed(back):
-            return False  # "l'intesa per Sequeira"
         if p.mover_before.search_reversed(back) and not p.bystander_before.search_reversed(
             back[:14]  # the last 14 characters before the mention
         ):
             return False
-        if p.bystander_before.search_reversed(back):
-            return True
-        after = self.folded[mention.end : min(sent_end, mention.end + 40)]
-        return p.bystander_after.search(after) is not None
+        if not p.bystander_before.search_reversed(back):
+            after = self.folded[mention.end : min(sent_end, mention.end + 40)]
+            if p.bystander_after.search(after) is None:
+                return False
+        # A bystander's words, unless a deal is for the person ("l'intesa per Sequeira"):
+        # tested last, as most mentions are no bystander.
+        return not (self.deal_for_before and p.deal_for_before.search_reversed(back))
 
     def _sentence_events(
         self,
@@ -447,7 +606,18 @@ class _Run:
         movers = []
         previous: NameMention | None = None
         for mention in mentions:
-            if self._is_bystander(mention, start, end) or (
+            # A description ("il difensore dell'Amburgo") refers back to a mover.
+            bystander = mention.start not in self.described and self._is_bystander(
+                mention, start, end
+            )
+            if bystander and self._departs(
+                mention,
+                self.folded[max(start, mention.start - 80) : mention.start][::-1],
+                start,
+                end,
+            ):
+                bystander = False  # "lascia anche il vice X": one who leaves, not looks on
+            if bystander or (
                 previous is not None and self.folded[previous.end : mention.start] in _COORDINATION
             ):
                 self.non_mover[mention.person] = self.non_mover.get(mention.person, 0) + 1
@@ -490,7 +660,7 @@ class _Run:
             if quoted and not usable:
                 continue
             back = self.folded[max(start, mention.start - 80) : mention.start][::-1]
-            if self._departs(mention, back, end):
+            if self._departs(mention, back, start, end):
                 out.append(self._departure(mention, usable, start, end, stage, coach_context))
                 continue
             if (
@@ -508,6 +678,8 @@ class _Run:
                 from_club, to_club = self._loan_return(mention, usable, from_club, subject)
             if counterparts:
                 counterpart = counterparts[0]
+                if to_club is not None and to_club == from_club and not is_extension:
+                    to_club = None  # "Il Milan e l'Aston Villa..., lascerà Milanello"
                 if (
                     own_to is None
                     and from_club is None
@@ -582,8 +754,29 @@ class _Run:
                     confidence=confidence,
                     strong=strong,
                     implicit_to=implicit_to,
+                    described=mention.start in self.described,
                 )
             )
+            if own_to is None and not implicit_to and to_club is not None and len(sides) > 1:
+                for other in self._coordinated_buyers(usable).get(to_club, []):
+                    if other != to_club and other != from_club:
+                        twin = out[-1]
+                        out.append(
+                            _Candidate(
+                                person=twin.person,
+                                start=twin.start,
+                                role=twin.role,
+                                from_club=twin.from_club,
+                                to_club=other,
+                                kind=twin.kind,
+                                stage=twin.stage,
+                                fee_eur=twin.fee_eur,
+                                evidence=twin.evidence,
+                                confidence=twin.confidence,
+                                strong=twin.strong,
+                                described=twin.described,
+                            )
+                        )
         return out
 
     def _leaves_for(
@@ -609,7 +802,11 @@ class _Run:
     ) -> tuple[str | None, str | None]:
         """A loan cut short goes back to the club that owns the player ("di proprietà
         del Bologna", else the passage's subject), from the club he was lent to."""
-        owner = next((c.club_id for c, side in sides if side == "owner"), None)
+        # The owner ("di proprietà del Bologna"), else the club that recalls him
+        # ("Coventry have recalled X from his loan at Bolton").
+        owner = next((c.club_id for c, side in sides if side == "owner"), None) or next(
+            (c.club_id for c, side in sides if side in ("subject_buyer", "subject_seller")), None
+        )
         parent = owner or self.affiliation.get(mention.person) or subject
         lent_to = next(
             (c.club_id for c, side in sides if side == "from" and c.club_id != parent), None
@@ -624,9 +821,11 @@ class _Run:
             return "coach"
         return role
 
-    def _departs(self, mention: NameMention, back: str, end: int) -> bool:
+    def _departs(self, mention: NameMention, back: str, start: int, end: int) -> bool:
         """Whether the sentence has the person sacked or released ("esonerato Rubini");
         `back` is the sentence's text before the name, reversed."""
+        if not self.departed_cue.any(start, end):
+            return False  # most sentences: no word of either pattern
         p = self.pats
         if p.departed_before.search_reversed(back):
             return True
@@ -692,6 +891,19 @@ class _Run:
             departed=True,
         )
 
+    def _carry_stage(self, previous: list[_Candidate], person: int, start: int, end: int) -> None:
+        """A sentence that describes the person right after his move to the passage's club
+        and names no club ("The 25-year-old has passed his medical") takes it further."""
+        stage = _stage_from(self.stage_cues.within(start, end), False)
+        subject = self._subject_at(start)
+        for candidate in previous:
+            if candidate.person != person or candidate.to_club != subject or subject is None:
+                continue
+            ended = stage in ("denied", "collapsed")
+            further = _PROGRESS.get(stage, 0) > _PROGRESS.get(candidate.stage, 0)
+            if ended or (further and candidate.stage not in ("denied", "collapsed")):
+                candidate.stage = stage
+
     def _carry_kind(self, previous: list[_Candidate], start: int, end: int) -> None:
         """A nameless sentence right after a move spells out its formula ("la formula:
         prestito con diritto di riscatto"): its kind fills or refines the move's."""
@@ -750,11 +962,7 @@ class _Run:
         return own_from, own_to, strong
 
     def _nearest_mover(self, movers: list[NameMention], club: _Club) -> NameMention | None:
-        before = [m for m in movers if m.end <= club.start]
-        if before:
-            return before[-1]
-        after = [m for m in movers if m.start >= club.end]
-        return after[0] if after else None
+        return _nearest(movers, club)
 
     def _shared_to(
         self,
@@ -770,6 +978,15 @@ class _Run:
             club = after[0]
             if not any(mention.end <= m.start < club.start for m in movers):
                 return club.club_id
+        if len(shared_to) > 1:
+            # Buyers named together right before the person, with no other mover between
+            # ("il Toro stringe per X, Genoa e Verona su Y": Y's buyers are Genoa and Verona).
+            before = [c for c, s in sides if s in _BUYER_SIDES and c.end <= mention.start]
+            if before:
+                club = before[-1]
+                group = self._coordinated_buyers(sides).get(club.club_id)
+                if group and not any(club.end <= m.start < mention.start for m in movers):
+                    return group[0]
         if shared_to:
             return shared_to[0]
         return None
@@ -807,10 +1024,24 @@ class _Run:
         mover_count: dict[int, int] = {}
         for candidate in candidates:
             mover_count[candidate.person] = mover_count.get(candidate.person, 0) + 1
+        named_to = {(c.person, c.to_club) for c in candidates if not c.described}
+        named_from = {(c.person, c.from_club) for c in candidates if not c.described}
+        # A move the other way round that no verb or description states ("Milan, accordo
+        # con l'Aston Villa per X" read as a purchase) yields to one stated elsewhere.
+        stated = {(c.person, c.from_club, c.to_club) for c in candidates if not c.implicit_to}
         kept = [
             c
             for c in candidates
-            if c.strong or self.non_mover.get(c.person, 0) <= mover_count[c.person]
+            if (c.strong or self.non_mover.get(c.person, 0) <= mover_count.get(c.person, 0))
+            # A description adds no destination guessed from the subject club.
+            and not (c.described and c.implicit_to and (c.person, c.to_club) not in named_to)
+            # Nor the club he is leaving ("Il Cesena ha ribadito: il giocatore non si muove").
+            and not (c.described and (c.person, c.to_club) in named_from)
+            and not (
+                c.implicit_to
+                and c.to_club != c.from_club
+                and (c.person, c.to_club, c.from_club) in stated
+            )
         ]
         by_person: dict[int, list[_Candidate]] = defaultdict(list)
         for candidate in kept:
@@ -865,9 +1096,13 @@ class _Run:
             stage = "collapsed"
         else:
             stage = max(stages, key=lambda s: _PROGRESS.get(s, 0))
-        kinds = [c.kind for c in same if c.kind != "unknown"]
+        # What a sentence naming the person says comes before what a description adds.
+        named = [c for c in same if not c.described] + [c for c in same if c.described]
+        kinds = [c.kind for c in named if c.kind != "unknown"]
+        if kinds and not named[0].described:
+            kinds = [c.kind for c in named if c.kind != "unknown" and not c.described] or kinds
         kind: Kind = min(kinds, key=_KIND_PRIORITY.index) if kinds else "unknown"
-        fee = next((c.fee_eur for c in same if c.fee_eur is not None), None)
+        fee = next((c.fee_eur for c in named if c.fee_eur is not None), None)
         roles = {c.role for c in same}
         role: Role = (
             "coach" if "coach" in roles else "executive" if "executive" in roles else "player"
@@ -910,6 +1145,7 @@ class _SentenceTables:
     coach_context: CueTable
     departure_verb: CueTable
     match_action: CueTable
+    departed_cue: CueTable
 
 
 @cache
@@ -926,6 +1162,7 @@ def _sentence_tables(lang: str) -> _SentenceTables:
                 "coach_context",
                 "departure_verb",
                 "match_action",
+                "departed_cue",
             )
         )
     )
@@ -946,6 +1183,7 @@ def _cue_set(lang: str, lex: Lexicon) -> CueSet:
             tables.coach_context,
             tables.departure_verb,
             tables.match_action,
+            tables.departed_cue,
         ]
     )
 
@@ -1008,6 +1246,80 @@ def _clause_cuts(text: str) -> list[tuple[int, int]]:
             position = text.find(marker, after)
     cuts.sort()
     return cuts
+
+
+_PREPOSITIONS = frozenset(
+    [
+        "di",
+        "a",
+        "ad",
+        "da",
+        "in",
+        "con",
+        "su",
+        "per",
+        "tra",
+        "fra",
+        "of",
+        "to",
+        "from",
+        "with",
+        "at",
+        "by",
+        "into",
+        "for",
+        "al",
+        "allo",
+        "alla",
+        "all'",
+        "ai",
+        "agli",
+        "alle",
+        "del",
+        "dello",
+        "della",
+        "dell'",
+        "dei",
+        "degli",
+        "delle",
+        "dal",
+        "dallo",
+        "dalla",
+        "dall'",
+        "dai",
+        "dagli",
+        "dalle",
+        "nel",
+        "nello",
+        "nella",
+        "nell'",
+        "nei",
+        "negli",
+        "nelle",
+        "col",
+        "coi",
+        "sul",
+        "sullo",
+        "sulla",
+        "sull'",
+        "sui",
+        "sugli",
+        "sulle",
+    ]
+)
+
+
+def _ends_with_preposition(before: str) -> bool:
+    """Whether the last word before a club is a preposition ("alla Juventus" is no
+    subject; "La Sampdoria" is: its article ends in "a" but is no preposition)."""
+    words = before.split()
+    if not words:
+        return False
+    last = words[-1]
+    if last in _PREPOSITIONS:
+        return True
+    # An elided article stuck to a preposition ("dell'Inter"): its head.
+    return "'" in last and last[: last.index("'") + 1] in _PREPOSITIONS
 
 
 def _vote(counts: dict[Role, int], role: Role) -> None:
@@ -1088,6 +1400,11 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 _NEVER = r"(?!x)x"  # nlp.patterns' pattern for a rule a language does without
+_DESCRIBING = frozenset(["player", "coach", "described"])
+_AND = (" and ", " e l'", " e il ", " e la ", " e lo ", " e ", " ed ")
+_BUYER_SIDES = ("buyer", "subject_buyer")
+_JOINTS = frozenset([" and ", " e ", " ed ", ", ", " e l'", " e il ", " e la ", " or ", " o "])
+_OPENING_ARTICLES = frozenset(["", "il", "la", "lo", "l'", "i", "the"])
 
 
 def _never(pattern: re.Pattern[str]) -> bool:
@@ -1095,7 +1412,24 @@ def _never(pattern: re.Pattern[str]) -> bool:
 
 
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:
-    return bool(spans) and any(start < position < end for start, end in spans)
+    # A loop, not any(...): compiled by mypyc, a generator is an object per call.
+    for start, end in spans:  # noqa: SIM110
+        if start < position < end:
+            return True
+    return False
+
+
+def _nearest(mentions: Sequence[NameMention], club: _Club) -> NameMention | None:
+    """The last mention ending before the club, else the first starting after it (one
+    pass, no lists: called for every club and mover of a sentence)."""
+    before: NameMention | None = None
+    after: NameMention | None = None
+    for mention in mentions:
+        if mention.end <= club.start:
+            before = mention
+        elif after is None and mention.start >= club.end:
+            after = mention
+    return before if before is not None else after
 
 
 __all__ = ["Extractor", "ExtractorSettings"]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-FeeKind = Literal["fee", "salary", "clause", "valuation", "asking", "target"]
+FeeKind = Literal["fee", "salary", "clause", "valuation", "asking", "target", "loan_fee"]
 GBP_TO_EUR = 1.17
 USD_TO_EUR = 0.92
 
@@ -79,6 +79,8 @@ _BONUS_TAIL = re.compile(
 )
 _CONTEXT_BEFORE: list[tuple[FeeKind, re.Pattern[str]]] = [
     ("clause", re.compile(r"(clausola|release clause|buy-?out|rescissori)", re.I)),
+    # What a club pays to borrow a player, not the price of buying him.
+    ("loan_fee", re.compile(r"(prestito oneroso|prestito a titolo oneroso|loan fee)", re.I)),
     (
         "salary",
         re.compile(

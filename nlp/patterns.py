@@ -77,6 +77,14 @@ class LanguagePatterns:
     appointed_before: TailPattern = _NEVER
     # Money going to a club: it is the one selling.
     paid_after: re.Pattern[str] = re.compile(r"(?!x)x")
+    # Words without which neither `departed_before` nor `departed_after` can match: a
+    # sentence with none of them is not searched.
+    departed_cue: tuple[str, ...] = ()
+    # A town or training ground the person leaves ("che lascerà Milanello").
+    city_from_before: TailPattern = _NEVER
+    # What comes before a role word that describes a person instead of naming him
+    # ("il difensore dell'Amburgo", "the 22-year-old Dutchman").
+    epithet_before: TailPattern = _NEVER
 
 
 _BUYER_NOUNS_IT = _words(
@@ -85,9 +93,18 @@ _BUYER_NOUNS_IT = _words(
     "dirigenza|ds|direttore sportivo|pista|rilancio|accelerata|affondo|mosse|visite mediche|"
     "nuovo acquisto|nuovo giocatore|nuovo allenatore|nuovo tecnico|panchina|nel mirino"
 )
+_DEMONYMS_EN = _words(
+    "argentine|argentinian|brazilian|french|spanish|portuguese|dutch|belgian|german|danish|"
+    "swedish|norwegian|croatian|serbian|polish|nigerian|senegalese|moroccan|ivorian|"
+    "ghanaian|swiss|austrian|uruguayan|colombian|greek|turkish|english|scottish|welsh|irish|"
+    "cameroonian|algerian|tunisian|ukrainian|georgian|czech|slovakian|slovenian|hungarian|"
+    "romanian|american|mexican|japanese|korean|finnish|icelandic|ecuadorian|chilean|"
+    "paraguayan|peruvian|venezuelan|malian|guinean|gambian|congolese|bosnian|albanian|"
+    "italian|egyptian|australian|canadian|jamaican"
+)
 _BUYER_NOUNS_EN = _words(
     "interest|bid|offer|approach|enquiry|inquiry|pursuit|move|talks|proposal|advances|attempt|"
-    "target|medical"
+    "target|medical|competition"
 )
 _ROLE_WORDS_EN = _words(
     "striker|forward|midfielder|defender|goalkeeper|keeper|winger|full-back|centre-back|"
@@ -150,7 +167,8 @@ def _italian() -> LanguagePatterns:
             r"|(?:^|[\s,(])(?:dal|dalla|dallo|dall'|dai|dagli)\s*$"
             # A loan cut short: the club he was lent to is the one he leaves.
             r"|\b(?:interrompe|interrotto|interrompere|interrompono|richiamato|richiama|"
-            r"richiamare)\s+(?:\w+\s+){0,3}(?:il\s+|dal\s+)?prestito\s+(?:di\s+\w+\s+(?:\w+\s+)?)?"
+            r"richiamare)\s+(?:\w+\s+){0,3}(?:il\s+|dal\s+)?prestito\s+"
+            r"(?:(?:di|del|dello|dell')\s*\w+\s+(?:\w+\s+)?)?"
             r"(?:al|alla|allo|all'|ai|agli|a|in)\s*$)"
         ),
         to_before=(
@@ -185,11 +203,12 @@ def _italian() -> LanguagePatterns:
         counterpart_before=(
             r"\b(?:contatti|contatto|trattativa|trattative|accordo|intesa|incontro|incontri|"
             r"colloqui|colloquio|dialogo|summit|vertice|affare|trattare|trattando|tratta|negozia|"
+            r"sondaggio|sondaggi|"
             r"negoziato|negoziazione|distanza|base|scambio|distanze|telefonata|discorsi|"
             r"filo diretto|fumata bianca|fumata nera)"
             r"(?:\s+\w+){0,4}\s+(?:con|col)\s*" + _ART_IT.replace(r"\s*", "") + r"?\s*$"
             # An offer is made to the club that sells: "offerta all'Eintracht per X".
-            r"|\b(?:offerta|offerte|proposta|proposte|rilancio|controproposta)\s+"
+            r"|\b(?:offerta|offerte|proposta|proposte|rilancio|controproposta|informazioni)\s+"
             r"(?:\w+\s+){0,3}(?:al|alla|allo|all'|ai|agli|alle)\s*$"
         ),
         former_before=(
@@ -198,6 +217,10 @@ def _italian() -> LanguagePatterns:
             r"sconfitta|pareggio|partita|gara|match|segnato|gol)\s+"
             r"(?:\w+\s+){0,1}(?:(?:del|della|dell'|al|alla|all'|il|la|l'|col|con il|"
             r"contro il|contro la|nel|nella|nell')\s*)?$"
+        ),
+        city_from_before=(
+            r"\b(?:lascia|lasciare|lascera|lasciato|lasciando|saluta|salutare|salutato|"
+            r"saluterebbe|lascerebbe)\s+(?:" + _ART_IT + r")?$"
         ),
         # A town or training ground is a destination only after a verb of arriving.
         city_to_before=(
@@ -216,7 +239,8 @@ def _italian() -> LanguagePatterns:
         ),
         subject_verb_after=(
             r"^\s*(?:" + _ASIDE + r")?(?:che\s+)?"
-            r"(?:ha|hanno|sta|stanno|e|punta|puntano|vuole|vogliono|"
+            r"(?:ha|hanno|sta|stanno|e|punta|puntano|vuole|vogliono|fanno|stringe|stringono|"
+            r"accelerano|guardano|guarda|pensano|aveva|avevano|"
             r"pensa|pensano|segue|seguono|cede|cedera|vende|ci prova|ci pensa|avrebbe|"
             r"avrebbero|potrebbe|dovra|deve|valuta|ha chiuso|chiude|accelera|tenta|insiste|"
             r"prova|lavora|tratta|ufficializza|annuncia|comunica|rinnova|blinda|prolunga|"
@@ -240,7 +264,8 @@ def _italian() -> LanguagePatterns:
             r"giornalista|esperto|dirigente|arbitro|collega|vicepresidente|sindaco|"
             r"telecronista|amministratore delegato|ad|dg|direttore generale|consulente|"
             r"avvocato|padre|fratello|moglie|portavoce|fonti|ct)\s+(?:\w+\s+){0,1}$"
-            r"|\b(?:agente|procuratore|intermediario|avvocato|consulente),\s+$"
+            r"|\b(?:agente|procuratore|intermediario|avvocato|consulente|presidente|patron|"
+            r"proprietario|amministratore delegato|portavoce),\s+$"
             r"|\b(?:da|dal|dalla|dallo|dagli)\s+(?!svincolat)(?:\w+\s+){0,2}$"
             r"|\b(?:formazione|squadra|rosa|gruppo|uomini|ragazzi|truppa|scacchiere|"
             r"corte|idea|volonta|gestione|era|mani|filosofia|calcio|modulo|"
@@ -268,7 +293,7 @@ def _italian() -> LanguagePatterns:
             r"arrivo|acquisto|addio|partenza|trasferimento|prestito|riscatto|rinnovo|firma|"
             r"contratto|ingaggio|operazione|affare|trattativa|visite mediche|cartellino|"
             r"passaggio|approdo|obiettivo|sondaggio|interesse|interessamento|pista|nome|"
-            r"idea|per)\s+(?:\w+\s+){0,1}(?:di|dello|del|della|per|a)?\s*$"
+            r"idea|per|arriva|arrivera|ecco)\s+(?:\w+\s+){0,1}(?:di|dello|del|della|per|a)?\s*$"
         ),
         outgoing=(
             r"\b(?:in uscita|uscita|uscite|cessione|cessioni|cedere|cede|cedendo|ceduto|vendere|"
@@ -298,14 +323,21 @@ def _italian() -> LanguagePatterns:
             r"visite mediche|firma|ufficiale|candidat\w*|profilo|osservato|seguito|"
             r"radar|affondo|tentativo|assalto|vuole|vorrebbe|corte|chiesto|chiede|tesserat\w*|"
             r"ingaggiat\w*|ingaggio|ufficializzat\w*|acquistat\w*|salta|saltato|saltata|"
-            r"sfumato|sfumata|naufragato|naufragata|tramontato|tramontata)\b"
+            r"sfumato|sfumata|naufragato|naufragata|tramontato|tramontata|tutto fatto|"
+            r"sul serio|accelera|accelerato|stringe|stringono)\b"
         ),
         official_default=r"\b(?:cessione|ceduto|ceduta|passato|trasferito|acquistato)\b",
         negation=r"\b(?:non|nessun|nessuna|niente)\b",
         deal_for_before=(
             r"\b(?:intesa|accordo|offerta|offerte|proposta|contatti|contatto|trattativa|"
             r"affondo|assalto|blitz|sondaggio|rilancio|pressing|fumata bianca|prestito|"
-            r"ok|si)\b[^.;:]{0,40}\bper\s+(?:il\s+|l')?$"
+            r"ok|si|via libera|pista|piste|corsa|colpo|tutto fatto|ore decisive|informazioni|"
+            r"discorso|capitolo|situazione|"
+            # A club pressing on: "il Torino ha accelerato per X", "fanno sul serio per X".
+            r"accelera|accelerato|accelerano|stringe|stringono|chiuso|chiude|chiudere|"
+            r"sul serio|ci prova|insiste|insistono|spinge|lavora|lavorano|tratta|trattano|"
+            r"tenta|tentano|avanza|avanzano|rilancia|mosse|passi avanti)\b[^.;:]{0,40}\bper\s+"
+            r"(?:il\s+|l')?$"
         ),
         departed_before=(
             r"(?:\b(?:esonerato|esonerata|esonera|esonerano|esonerare|esonero|silurato|"
@@ -315,8 +347,20 @@ def _italian() -> LanguagePatterns:
             r"(?:(?:con|di|per)\s+)(?:(?:il|l'|tecnico|allenatore|difensore|attaccante|"
             r"centrocampista|portiere|giocatore)\s*){0,2}"
             r"|\bsi separano le strade (?:di|tra)\s+"
+            r"|\bseparazione\s+(?:consensuale\s+)?(?:dal|dall'|con il|con l'|con)\s*"
+            r"(?:(?:tecnico|allenatore|mister|ds|direttore sportivo|direttore generale|dg|"
+            r"vice)\s+){0,2}"
+            # The staff leaving with a sacked coach: "con lui lascia anche il vice X".
+            r"|\b(?:lascia|lasciano|va via|vanno via)\s+anche\s+(?:il|l')\s*(?:vice|"
+            r"vice allenatore|allenatore in seconda|preparatore atletico|tecnico|ds|"
+            r"direttore sportivo)\s+"
             r"|\b(?:chiude|chiusa|finisce|finita|termina|terminata|conclude|conclusa)\s+"
             r"(?:\w+\s+){0,8}l'avventura (?:di|del tecnico|dell'allenatore)\s+)$"
+        ),
+        departed_cue=(
+            r"\b(?:esoner\w*|silurat\w*|sollevato dall'incarico|congedat\w*|risoluzione|"
+            r"rescissione|si separano|separazione|l'avventura|lascia|lasciano|va via|"
+            r"vanno via)\b"
         ),
         appointed_before=(
             r"(?:\b(?:affidato|affidata|affida|affidano|affidera|affidare)\s+(?:la squadra|"
@@ -331,6 +375,10 @@ def _italian() -> LanguagePatterns:
         departed_after=(
             r"^\s*(?:,[^,.;]{1,40},\s*)?(?:e stato\s+|e\s+|viene\s+)?(?:esonerato|esonerata|"
             r"sollevato dall'incarico|silurato)\b"
+        ),
+        epithet_before=(
+            r"(?:^|[\s(])(?:il|lo|l'|del|dello|dell'|al|allo|all'|dal|dallo|dall'|sul|sull'|"
+            r"col|per il|per l')\s*(?:(?:nuovo|giovane|forte|esperto)\s+)?$"
         ),
         match_action=(
             r"\b(?:minuto|ripresa|primo tempo|secondo tempo|rigore|dischetto|pareggio|pari|"
@@ -352,13 +400,18 @@ def _english() -> LanguagePatterns:
             r"loan to|sold to|transfer to|return to|returns to|returned to|returning to|"
             r"medical at|medical with|medical for|unveiled by|presented by|appointed by|"
             r"named by|hired by|in talks with|agreed terms with|terms with|deal with|"
-            r"contract with|deal at|stay at|extension at|future at)\s+(?:the\s+)?$)"
+            r"contract with|deal at|stay at|extension at|future at)\s+(?:the\s+)?$"
+            # "has joined Championship side Hull City".
+            r"|\b(?:joins|joined|join|joining|moves to|moved to|move to|loaned to|sold to)\s+"
+            r"(?:[\w-]+\s+){1,2}(?:side|club|outfit)\s+$)"
         ),
         from_before=(
             r"(?:\b(?:from|leave|leaves|leaving|left|exit|exits|quit|quits|quitting|depart|"
             r"departs|released by|sacked by|dismissed by|let go by|axed by|out of|leaves|"
             r"loan at|spell at|stint at|loan spell at|on loan at|time at|career at|"
-            r"parted ways with|part ways with|parted company with|terminated by)\s+(?:the\s+)?$)"
+            r"parted ways with|part ways with|parted company with|terminated by|"
+            # A bid turned down by the club that owns the player.
+            r"rejected by|turned down by|knocked back by|snubbed by|refused by)\s+(?:the\s+)?$)"
         ),
         to_before=r"\b(?:to|for)\s+(?:the\s+)?$",
         owner_before=(
@@ -380,6 +433,7 @@ def _english() -> LanguagePatterns:
             r"(?:the\s+)?$"
         ),
         city_to_before=r"(?:^|\s)to\s+$",
+        city_from_before=r"\b(?:leave|leaves|leaving|left|quit|quits|depart|departs)\s+$",
         # "Arsenal's young striker", "Lazio striker", not "Arsenal have signed striker".
         owner_after=(
             r"^(?:(?:'s|')\s+(?:[\w-]+\s+){0,2}|\s+(?:(?:young|new|former|veteran|teenage|"
@@ -412,7 +466,9 @@ def _english() -> LanguagePatterns:
         seller_verb_after=(
             r"^\s*(?:[^.;]{0,25}?)\b(?:sell|sold|selling|cash in|accept|accepted|accepts|"
             r"reject|rejected|rejects|turn down|turned down|turns down|let|allow|allowed|"
-            r"release|released|loan out|loaned out|loan|loaned|offload|offloaded|value|"
+            r"release|released|loan out|loaned out|offload|offloaded|value|sale|"
+            # "loan" as a verb, not "agreed a loan deal".
+            r"(?<!\ba )(?<!\bthe )loan(?!\s+(?:deal|move|fee|signing|agreement|offer|bid))|loaned|"
             r"valued|demand|demanded|want|wants|ask|asking|asked|sanction|sanctioned|recall|"
             r"recalled|deny|denies|denied|dismissed reports|dismissed speculation|"
             r"dismissed claims|rejected reports)\b(?!\s+(?:to sign|to bring|in signing))"
@@ -422,7 +478,8 @@ def _english() -> LanguagePatterns:
             r"reporter|intermediary|representative|referee|pundit|spokesman|spokesperson|"
             r"chief executive|ceo|father|brother|wife|lawyer|insider|director|executive)\s+"
             r"(?:\w+\s+){0,1}$"
-            r"|\b(?:agent|adviser|advisor|lawyer|representative|intermediary),\s+$"
+            r"|\b(?:agent|adviser|advisor|lawyer|representative|intermediary|president|"
+            r"chairman|owner|director|chief executive|spokesman|spokesperson),\s+$"
             r"|\b(?:by|according to|told|per|says|said|via|reporter|from journalist)\s+"
             r"(?:\w+\s+){0,1}$"
             r"|\b(?:under|impress|impressed|convince|convinced|persuade|persuaded|"
@@ -480,6 +537,11 @@ def _english() -> LanguagePatterns:
             r"released)\s+(?:(?:head|coach|manager|boss|sporting|director|their|his|the|"
             r"defender|midfielder|striker|forward|goalkeeper|winger|player)\s+){0,3}$"
         ),
+        departed_cue=(
+            r"\b(?:sack\w*|dismiss\w*|axe|axes|axed|fire|fires|fired|relieve\w*|"
+            r"part company|parts company|parted company|part ways|parts ways|parted ways|"
+            r"terminated the contract|released)\b"
+        ),
         paid_after=(
             r"^\s+(?:will|would|are set to|are due to|stand to)\s+(?:receive|pocket|collect)\s+"
             r"(?:\w+\s+){0,2}[£€$\d]"
@@ -487,6 +549,10 @@ def _english() -> LanguagePatterns:
         departed_after=(
             r"^\s*(?:,[^,.;]{1,40},\s*)?(?:has|have|had|was|were|is)\s+(?:been\s+)?"
             r"(?:sacked|dismissed|axed|fired|relieved of (?:his|her) duties)\b"
+        ),
+        epithet_before=(
+            r"\bthe\s+(?:\d+-|(?:(?:\d+-year-old|young|experienced|new|highly-rated|veteran)\s+)?"
+            r"(?:(?:" + _DEMONYMS_EN + r")\s+)?)$"
         ),
         match_action=(
             r"\b(?:minute|half-time|half time|second half|first half|penalty|equaliser|"

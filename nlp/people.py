@@ -216,6 +216,7 @@ _DATELINE = re.compile(r"^\s*[" + _UPPER + r"][" + _UPPER + r" ]+\s*[-\u2013\u20
 _PLACE_WORDS = (
     r"(?:in|nel|nella|nello|negli|nei|nelle|del|dello|dal|dallo|al|allo|sul|sulla|"
     r"dalla|della|alla|sulle|at|the|lo stadio|stadio|clinica|clinic|aeroporto|airport|"
+    r"viale|piazza|piazzale|corso|largo|di via|in via|street|road|avenue|"
     r"(?:fly|flying|flew|travel|travels|travelling|travelled|head|heads|flown) to|"
     r"(?:volare|vola|volato|volera|atterrato|atterrata|atterra|sbarcato|sbarcata) (?:a|in))\s+$"
 )
@@ -453,6 +454,12 @@ def _find_cluster(clusters: list[_Cluster], name: _Name) -> int | None:
             if first and other.first is not None and other.first != first:
                 continue  # Simone vs Filippo Inzaghi
             return index
+    if name.size == 1:
+        # A first name alone after the full name ("Yoann" after "Yoann Mbemba"), when
+        # one person only has it.
+        same_first = [i for i, c in enumerate(clusters) if c.name.first == key]
+        if len(same_first) == 1:
+            return same_first[0]
     if len(key) < FUZZY_MIN_LENGTH:
         return None
     for index in range(len(clusters) - 1, -1, -1):

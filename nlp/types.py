@@ -29,7 +29,7 @@ Stage = Literal[
 ]
 
 # Bump when the events produced for the same input may change.
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 
 # The values of each, in the order above.
 ROLES: tuple[Role, ...] = get_args(Role)
