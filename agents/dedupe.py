@@ -21,7 +21,7 @@ from typing import Any
 import faust
 from faust.types import ConsumerT
 
-from agents.stream import records
+from agents.stream import reader
 from pipeline.app import KeyedWrites, MercatoApp
 from pipeline.topics import partition_of
 from schemas.codec import encode
@@ -179,13 +179,17 @@ def install(app: MercatoApp) -> None:
 
     @app.agent(topics.mentions, name="dedupe")
     async def dedupe(stream):  # type: ignore[no-untyped-def]
-        # The states mentions change reach the table when Faust commits
-        # (WriteBeforeCommit), not here.
-        async for _, mention in records(app, stream, Mention, "dedupe"):
-            # Mention, key = event id
+        # Batches: one lock and one index check per batch. The states they change
+        # reach the table when Faust commits (WriteBeforeCommit), not here.
+        read_mention = reader(app, Mention, "dedupe")
+        async for batch in stream.take_events(settings.dedupe_batch, settings.dedupe_batch_wait_s):
             async with lock:
                 ensure_index()
-                await fold(mention)
+                for event in batch:
+                    # Mention, key = event id
+                    mention = await read_mention(event)
+                    if mention is not None:
+                        await fold(mention)
 
     async def sweep(partitions: set[int]) -> None:
         """Publish quiet changes and expire idle events of `partitions`."""

@@ -209,6 +209,17 @@ class Settings:
         0.02,
         "Longest the admit stage waits to fill a batch: added to a new article's latency.",
     )
+    dedupe_batch: int = _setting(
+        "MERCATO_DEDUPE_BATCH",
+        500,
+        "Most mentions the dedupe stage takes in one batch (one pass, one lock against the sweep).",
+    )
+    dedupe_batch_wait_s: float = _setting(
+        "MERCATO_DEDUPE_BATCH_WAIT_S",
+        0.02,
+        "Longest the dedupe stage waits to fill a batch: added to an event's latency when "
+        "mentions trickle in.",
+    )
     event_cache_size: int = _setting(
         "MERCATO_EVENT_CACHE_SIZE",
         2000,
