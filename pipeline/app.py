@@ -171,6 +171,7 @@ def create_app(settings: Settings, metrics: Metrics | None = None, **overrides: 
         "broker_session_timeout": settings.session_timeout_s,
         "broker_heartbeat_interval": max(settings.session_timeout_s / 10, 0.5),
         "broker_rebalance_timeout": settings.session_timeout_s * 2,
+        "broker_commit_interval": settings.commit_interval_s,
         "producer_linger": settings.producer_linger_ms / 1000,
         "producer_max_batch_size": settings.producer_batch_bytes,
         "consumer_auto_offset_reset": "earliest",

@@ -60,6 +60,12 @@ class Settings:
         10.0,
         "Consumer group session timeout; also how long group joins take on the embedded broker.",
     )
+    commit_interval_s: float = _setting(
+        "MERCATO_COMMIT_INTERVAL_S",
+        2.8,
+        "How often a worker commits its offsets; each commit also writes every event state "
+        "changed since the last one, so a longer interval writes busy events less often.",
+    )
     producer_linger_ms: int = _setting(
         "MERCATO_PRODUCER_LINGER_MS", 5, "Producer linger: batches sends for throughput."
     )
