@@ -72,8 +72,7 @@ class Settings:
     producer_batch_bytes: int = _setting(
         "MERCATO_PRODUCER_BATCH_BYTES",
         16384,
-        "Largest record batch the producer sends per partition; fewer, larger requests "
-        "cost the worker and the broker less.",
+        "Largest record batch the producer sends per partition (Faust's producer_max_batch_size).",
     )
     # --- Topics ----------------------------------------------------------
     topic_raw: str = _setting(

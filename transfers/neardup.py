@@ -25,8 +25,6 @@ permutations); a rewrite that changes a fifth of the text is a new report.
 from __future__ import annotations
 
 import base64
-import sys
-from array import array
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import Any
@@ -81,57 +79,39 @@ def signature(title: str, text: str) -> str:
 
 
 @lru_cache(maxsize=4096)  # an event compares one new article with all it keeps
-def _values(sig: str) -> tuple[int, ...]:
-    values = array("I")  # 32-bit unsigned on every CPython platform
-    values.frombytes(base64.b64decode(sig))
-    if sys.byteorder == "big":
-        values.byteswap()
-    return tuple(values)
+def _vector(sig: str) -> np.ndarray[Any, np.dtype[np.uint32]]:
+    return np.frombuffer(base64.b64decode(sig), dtype="<u4")
 
 
 def similarity(a: str, b: str) -> float:
     """Estimated Jaccard similarity of two signatures (datasketch's estimator); 0 if unknown."""
     if not a or not b:
         return 0.0
-    x, y = _values(a), _values(b)
+    x, y = _vector(a), _vector(b)
     if len(x) != len(y):
         return 0.0
-    return sum(1 for i, j in zip(x, y, strict=True) if i == j) / len(x)
+    return int(np.count_nonzero(x == y)) / len(x)
 
 
 def near_duplicates(a: str, b: str) -> bool:
     return similarity(a, b) >= THRESHOLD
 
 
-@lru_cache(maxsize=4096)
-def _vector(sig: str) -> np.ndarray[Any, np.dtype[np.uint32]]:
-    return np.frombuffer(base64.b64decode(sig), dtype="<u4")
-
-
 def near_any(mine: Sequence[str], theirs: Sequence[Sequence[str]]) -> list[bool]:
     """For each signature list in `theirs`: is one of them a near duplicate of one of `mine`?
 
     The same answers as `near_duplicates` pair by pair, in one array comparison:
-    an event compares each new article with up to 200 it keeps, and the pure
-    Python loop cost ~1 ms a mention there.
+    an event compares each new article with up to 200 it keeps, where the pure
+    Python loop was ~70% of folding a mention in.
     """
     near = [False] * len(theirs)
-    by_width: dict[int, tuple[list[int], list[np.ndarray[Any, np.dtype[np.uint32]]]]] = {}
-    for owner, sigs in enumerate(theirs):
-        for sig in sigs:
-            if sig:
-                vector = _vector(sig)
-                owners, vectors = by_width.setdefault(len(vector), ([], []))
-                owners.append(owner)
-                vectors.append(vector)
-    # Signatures of different sizes never match (as in `similarity`).
-    matrices = {width: (owners, np.stack(vectors)) for width, (owners, vectors) in by_width.items()}
-    for sig in mine:
-        if not sig or len(_vector(sig)) not in matrices:
+    kept = [(owner, _vector(sig)) for owner, sigs in enumerate(theirs) for sig in sigs if sig]
+    for sig in filter(None, mine):
+        target = _vector(sig)
+        rows = [(owner, v) for owner, v in kept if len(v) == len(target)]  # as in `similarity`
+        if not rows:
             continue
-        mine_vector = _vector(sig)
-        owners, matrix = matrices[len(mine_vector)]
-        shares = np.count_nonzero(matrix == mine_vector, axis=1) / len(mine_vector)
+        shares = np.count_nonzero(np.stack([v for _, v in rows]) == target, axis=1) / len(target)
         for row in np.flatnonzero(shares >= THRESHOLD):
-            near[owners[row]] = True
+            near[rows[row][0]] = True
     return near
