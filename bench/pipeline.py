@@ -115,7 +115,13 @@ async def fill(servers: str, topic: str, values: list[bytes]) -> None:
 
 
 async def bare_loop(servers: str, raw: str, events: str, count: int) -> dict[str, float]:
-    """The baseline: consume, tokenize, extract, fold, produce, in one plain loop."""
+    """The baseline: consume, tokenize, extract, fold, produce, in one plain loop.
+
+    Its producer batches as the worker's does (MERCATO_PRODUCER_LINGER_MS and
+    _BATCH_BYTES): on the embedded broker small batches cost the broker more, and
+    neither side should win or lose by that.
+    """
+    settings = Settings.from_env()
     consumer = AIOKafkaConsumer(
         raw,
         bootstrap_servers=servers,
@@ -125,7 +131,11 @@ async def bare_loop(servers: str, raw: str, events: str, count: int) -> dict[str
         fetch_max_wait_ms=20,
         max_partition_fetch_bytes=4 << 20,
     )
-    producer = AIOKafkaProducer(bootstrap_servers=servers, linger_ms=5)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=servers,
+        linger_ms=settings.producer_linger_ms,
+        max_batch_size=settings.producer_batch_bytes,
+    )
     await consumer.start()
     await producer.start()
     warm_up()  # as the extract agent does before its first article

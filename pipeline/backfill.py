@@ -140,6 +140,7 @@ async def offer_archives(
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         linger_ms=settings.producer_linger_ms,
+        max_batch_size=settings.producer_batch_bytes,
         max_request_size=settings.max_message_bytes + 65536,
     )
     await producer.start()

@@ -84,7 +84,11 @@ async def replay(
         fetch_max_wait_ms=50,
     )
     await consumer.start()
-    producer = AIOKafkaProducer(bootstrap_servers=servers, linger_ms=settings.producer_linger_ms)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=servers,
+        linger_ms=settings.producer_linger_ms,
+        max_batch_size=settings.producer_batch_bytes,
+    )
     await producer.start()
     result = ReplayResult()
     states: dict[str, EventState] = {}
