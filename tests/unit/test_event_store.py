@@ -7,10 +7,13 @@ from transfers.state import EventState
 from transfers.store import EventStore
 
 
-def state(event_id: str, *articles: str) -> EventState:
+def state(event_id: str, *articles: str, published: bool = True) -> EventState:
+    """A folded state; published (no change left for the sweep) unless said otherwise."""
     folded = EventState(event_id, "verdi")
     for article in articles:
         folded.apply(mention(article_id=article, source=f"{article}.test"))
+    if published:
+        folded.emitted = folded.version
     return folded
 
 
@@ -66,3 +69,22 @@ def test_delete_and_discard() -> None:
     store.delete(b"ev2")
     store.delete(b"ev1")
     assert store.flush() == 0 and table == {} and store.get(b"ev1") is None
+
+
+def test_a_state_the_sweep_has_yet_to_publish_stays_decoded_beyond_capacity() -> None:
+    table = {f"ev{n}".encode(): state(f"ev{n}", "a1").to_bytes() for n in range(3)}
+    store = EventStore(table, capacity=1)
+    pending = state("ev9", "a1", published=False)
+    store.put(b"ev9", pending)
+    assert store.flush() == 1
+    for key in table.copy():
+        store.get(key)  # more than the capacity of published states passes through
+    assert store.get(b"ev9") is pending
+    pending.emitted = pending.version  # the sweep published it
+    store.put(b"ev9", pending)
+    store.flush()
+    store.get(b"ev0")
+    store.get(b"ev1")
+    assert store.get(b"ev9") is not pending  # now an ordinary cached state: evicted, decoded
+    store.forget()
+    assert store.get(b"ev9") is not None
