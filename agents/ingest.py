@@ -104,7 +104,7 @@ def install(app: MercatoApp) -> None:
                 # The polled message's timestamp carries over: poll time for live items,
                 # the original publish time for backfilled archives.
                 timestamp = event.message.timestamp
-                acks.append(await topics.raw.send(key=key, value=value, timestamp=timestamp))
+                acks.append(await app.publish(topics.raw, key, value, timestamp))
                 published[key] = version
                 admitted.append((article, "new" if previous is None else "updated"))
             # Published and acknowledged before remembered: a crash in between

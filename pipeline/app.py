@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -66,7 +66,7 @@ class MercatoApp(faust.App):
 
     async def publish(
         self, topic: faust.TopicT, key: bytes, value: bytes, timestamp: float | None = None
-    ) -> None:
+    ) -> Awaitable[Any]:
         """Hand one message to the producer, without Faust's per-message channel work.
 
         `Topic.send` wraps every message in a FutureMessage, a sensor state and
@@ -74,12 +74,14 @@ class MercatoApp(faust.App):
         from 0.55 to 0.70 on 4,000 articles).
         The guarantee is the same: Faust flushes the producer before it commits
         the offsets of the input that caused the message. A failed delivery is
-        logged and counted, as Faust does for its own sends.
+        logged and counted, as Faust does for its own sends. Returns the delivery,
+        for a stage that must know the broker has the message (admit).
         """
         delivery = await self.producer.send(
             topic.get_topic_name(), key, value, None, timestamp, None
         )
         delivery.add_done_callback(self._delivered)  # type: ignore[attr-defined]
+        return delivery
 
     def _delivered(self, delivery: asyncio.Future[Any]) -> None:
         if not delivery.cancelled() and delivery.exception() is not None:

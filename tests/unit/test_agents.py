@@ -43,9 +43,9 @@ async def app(tmp_path: Path) -> AsyncIterator[MercatoApp]:
 
     app.producer.key_partition = key_partition  # type: ignore[method-assign]
 
-    async def publish(topic: Any, key: bytes, value: bytes, timestamp: float | None = None) -> None:
+    async def publish(topic: Any, key: bytes, value: bytes, timestamp: float | None = None) -> Any:
         """The stages' direct producer path, routed to the topic's mock."""
-        await topic.send(key=key, value=value)
+        return await topic.send(key=key, value=value, timestamp=timestamp)
 
     app.publish = publish  # type: ignore[method-assign]
     yield app
