@@ -209,7 +209,7 @@ def install(app: MercatoApp) -> None:
                 elif state.pending:
                     await publish(state.view())
                     state.emitted = state.version
-                    store.put(key, state)
+                    store.put(key, state, hot=False)  # written, not a sign of coming use
                     index.put(key, state)
 
     app.events_sweep = sweep  # type: ignore[attr-defined]  # for tests

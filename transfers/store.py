@@ -37,6 +37,7 @@ class EventStore:
         self._changed: dict[bytes, EventState] = {}
         self._recent: OrderedDict[bytes, EventState] = OrderedDict()
         self._pending: dict[bytes, EventState] = {}
+        self._cold: set[bytes] = set()  # changed, but no sign the stage needs them again
 
     def get(self, key: bytes) -> EventState | None:
         state = self._changed.get(key)
@@ -56,11 +57,22 @@ class EventStore:
         self._remember(key, state)
         return state
 
-    def put(self, key: bytes, state: EventState) -> None:
-        """`state` is the event's new state: the next `flush` writes it."""
+    def put(self, key: bytes, state: EventState, *, hot: bool = True) -> None:
+        """`state` is the event's new state: the next `flush` writes it.
+
+        `hot=False` for a write that says nothing of what the stage reads next
+        (the sweep recording what it published): once written, the state is the
+        first to leave the decoded cache. Promoted like any other, the thousands
+        a sweep publishes during a backfill pushed the dedupe stage's working set
+        out, to be decoded again from the table.
+        """
         self._recent.pop(key, None)
         self._pending.pop(key, None)
         self._changed[key] = state
+        if hot:
+            self._cold.discard(key)
+        else:
+            self._cold.add(key)
 
     def delete(self, key: bytes) -> None:
         """Forget the event now (the table's changelog gets a tombstone)."""
@@ -73,14 +85,16 @@ class EventStore:
         self._changed.pop(key, None)
         self._recent.pop(key, None)
         self._pending.pop(key, None)
+        self._cold.discard(key)
 
     def flush(self) -> int:
         """Write every changed state to the table; how many were written."""
         written = len(self._changed)
         for key, state in self._changed.items():
             self.table[key] = state.to_bytes()
-            self._remember(key, state)
+            self._remember(key, state, hot=key not in self._cold)
         self._changed.clear()
+        self._cold.clear()
         return written
 
     def forget(self) -> None:
@@ -89,13 +103,13 @@ class EventStore:
         self._recent.clear()
         self._pending.clear()
 
-    def _remember(self, key: bytes, state: EventState) -> None:
+    def _remember(self, key: bytes, state: EventState, *, hot: bool = True) -> None:
         if state.pending:
             self._pending[key] = state
             return
         if self.capacity <= 0:
             return
         self._recent[key] = state
-        self._recent.move_to_end(key)
+        self._recent.move_to_end(key, last=hot)  # cold: first in line to leave
         while len(self._recent) > self.capacity:
             self._recent.popitem(last=False)

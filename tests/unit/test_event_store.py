@@ -88,3 +88,26 @@ def test_a_state_the_sweep_has_yet_to_publish_stays_decoded_beyond_capacity() ->
     assert store.get(b"ev9") is not pending  # now an ordinary cached state: evicted, decoded
     store.forget()
     assert store.get(b"ev9") is not None
+
+
+def test_a_cold_write_reaches_the_table_but_leaves_the_cache_first() -> None:
+    """The sweep's writes (hot=False) must not push the stage's working set out."""
+    table = {f"ev{n}".encode(): state(f"ev{n}", "a1").to_bytes() for n in range(2)}
+    store = EventStore(table, capacity=2)
+    ev0, ev1 = store.get(b"ev0"), store.get(b"ev1")
+    swept = state("ev2", "a1", "a2")
+    store.put(b"ev2", swept, hot=False)
+    assert store.get(b"ev2") is swept  # still the state itself until written
+    assert store.flush() == 1 and EventState.from_bytes(table[b"ev2"]).version == 2
+    assert store.get(b"ev0") is ev0 and store.get(b"ev1") is ev1  # the working set stayed
+    assert store.get(b"ev2") is not swept  # the cold one left first: decoded anew
+
+
+def test_a_hot_write_after_a_cold_one_is_kept() -> None:
+    table: dict[bytes, bytes] = {}
+    store = EventStore(table, capacity=1)
+    folded = state("ev1", "a1")
+    store.put(b"ev1", folded, hot=False)
+    store.put(b"ev1", folded)  # a mention came in before the commit
+    store.flush()
+    assert store.get(b"ev1") is folded
