@@ -47,7 +47,7 @@ from pipeline.feeds import iso, now_iso
 from pipeline.metrics import Samples, scrape, total
 from pipeline.offsets import caught_up, end_offsets
 from pipeline.replay import fold
-from pipeline.runtime import cluster
+from pipeline.runtime import cluster, tune_gc
 from pipeline.settings import Settings
 from pipeline.topics import TopicSpec, ensure_topics
 from schemas.codec import decode, encode
@@ -122,9 +122,11 @@ async def bare_loop(servers: str, raw: str, events: str, count: int) -> dict[str
 
     Its producer batches as the worker's does (MERCATO_PRODUCER_LINGER_MS and
     _BATCH_BYTES): on the embedded broker small batches cost the broker more, and
-    neither side should win or lose by that.
+    neither side should win or lose by that. For the same reason it runs with the
+    worker's garbage-collector threshold (MERCATO_GC_THRESHOLD).
     """
     settings = Settings.from_env()
+    tune_gc(settings.gc_threshold)
     consumer = AIOKafkaConsumer(
         raw,
         bootstrap_servers=servers,

@@ -8,6 +8,7 @@ with kafka(settings) as settings:      # bootstrap servers now set
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,8 +81,14 @@ def new_worker(app: MercatoApp) -> faust.Worker:
     return worker
 
 
+def tune_gc(threshold: int) -> None:
+    """Collect the youngest generation every `threshold` allocations (MERCATO_GC_THRESHOLD)."""
+    gc.set_threshold(threshold, *gc.get_threshold()[1:])
+
+
 def run_worker(app: MercatoApp) -> None:
     """Run the Faust worker until a signal stops it."""
+    tune_gc(app.settings.gc_threshold)
     try:
         new_worker(app).execute_from_commandline()
     except SystemExit as exc:

@@ -254,6 +254,14 @@ class Settings:
     monitor_interval_s: float = _setting(
         "MERCATO_MONITOR_INTERVAL_S", 5.0, "How often consumer lag and table sizes are measured."
     )
+    gc_threshold: int = _setting(
+        "MERCATO_GC_THRESHOLD",
+        20000,
+        "Allocations between passes of Python's garbage collector over its youngest objects "
+        "(Python's default: 700). Every message allocates short-lived objects: at 700 the "
+        "collector ran ~17 times a second and took 5.7% of a worker's CPU over 80,000 "
+        "articles of a backfill, most of it in full passes over the decoded event states.",
+    )
     log_level: str = _setting("MERCATO_LOG_LEVEL", "info", "Log level.")
     log_format: str = _setting(
         "MERCATO_LOG_FORMAT",
