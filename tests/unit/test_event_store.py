@@ -104,8 +104,9 @@ def test_a_cold_write_reaches_the_table_but_leaves_the_cache_first() -> None:
 
 
 def test_a_hot_write_after_a_cold_one_is_kept() -> None:
-    table: dict[bytes, bytes] = {}
+    table = {b"ev0": state("ev0", "a1").to_bytes()}
     store = EventStore(table, capacity=1)
+    store.get(b"ev0")  # the cache is full: a state left cold would be the one to leave
     folded = state("ev1", "a1")
     store.put(b"ev1", folded, hot=False)
     store.put(b"ev1", folded)  # a mention came in before the commit
