@@ -21,7 +21,7 @@ from typing import Any
 import faust
 from faust.types import ConsumerT
 
-from agents.stream import reader
+from agents.stream import batch_reader
 from pipeline.app import KeyedWrites, MercatoApp
 from pipeline.topics import partition_of
 from schemas.codec import encode
@@ -181,14 +181,13 @@ def install(app: MercatoApp) -> None:
     async def dedupe(stream):  # type: ignore[no-untyped-def]
         # Batches: one lock and one index check per batch. The states they change
         # reach the table when Faust commits (WriteBeforeCommit), not here.
-        read_mention = reader(app, Mention, "dedupe")
+        read_mentions = batch_reader(app, Mention, "dedupe", "mentions")
         async for batch in stream.take_events(settings.dedupe_batch, settings.dedupe_batch_wait_s):
             async with lock:
                 ensure_index()
                 for event in batch:
-                    # Mention, key = event id
-                    mention = await read_mention(event)
-                    if mention is not None:
+                    # MentionBatch, key = its first event id
+                    for mention in await read_mentions(event):
                         await fold(mention)
 
     async def sweep(partitions: set[int]) -> None:

@@ -1,4 +1,4 @@
-"""raw article -> tokenized article -> one mention per transfer event, keyed by event id.
+"""raw article -> tokenized article -> mentions of transfer events, packed by partition.
 
 Tokenizing and extracting run in one agent on news.articles.raw: a hop
 through news.articles.tokenized between them would cost a produce, a fetch,
@@ -6,6 +6,11 @@ a decode and Faust's per-message stream work for every article, and buy
 nothing (the two stages share the partitioning by article id). The
 tokenized article is still published, for downstream consumers; each stage
 keeps its own metrics and dead-letter label.
+
+The mentions of a batch of articles leave as one message per partition of
+`transfers.mentions` (`schemas.records.MentionBatch`), keyed so that each lands
+where its events' states live. One message per mention would cost the dedupe
+stage Faust's per-message work 3.6 times per article.
 """
 
 from __future__ import annotations
@@ -14,14 +19,15 @@ import time
 from functools import cache
 
 import nlp
-from agents.stream import records
+from agents.stream import reader
 from agents.tokenize import prepare_article
 from nlp.gazetteer import default_gazetteer
 from nlp.roster import Roster
 from nlp.types import Document, Span
 from pipeline.app import MercatoApp
 from pipeline.deadletter import dead_letter_event
-from schemas.codec import encode
+from pipeline.topics import partition_of
+from schemas.codec import encode, encode_batches
 from schemas.records import Mention, RawArticle, TokenizedArticle
 from transfers.keys import event_id, person_key
 from transfers.neardup import signature
@@ -98,38 +104,54 @@ def warm_up() -> None:
 
 
 def install(app: MercatoApp) -> None:
-    topics, metrics = app.topics_, app.metrics
-    roster = roster_of(app.settings.roster)  # a bad file stops the worker here, with its line
+    settings, topics, metrics = app.settings, app.topics_, app.metrics
+    roster = roster_of(settings.roster)  # a bad file stops the worker here, with its line
     tokenize_seconds = metrics.extract_seconds.labels("tokenize")
     extract_seconds = metrics.extract_seconds.labels("extract")
     tokenized_out = metrics.articles.labels("tokenize", "out")
     extract_in = metrics.articles.labels("extract", "in")
     extract_out = metrics.articles.labels("extract", "out")
 
+    def partition(key: bytes) -> int:
+        return partition_of(key, settings.partitions)
+
     @app.agent(topics.raw, name="extract")
     async def extract(stream):  # type: ignore[no-untyped-def]
         warm_up()
-        async for event, article in records(app, stream, RawArticle, "tokenize"):
-            # RawArticle
-            started = time.perf_counter()
-            try:
-                doc, tokenized = prepare_article(article)
-            except Exception as exc:  # noqa: BLE001 - poison input must not stop the stream
-                await dead_letter_event(app, "tokenize", "exception", repr(exc), event)
-                continue
-            tokenized_at = time.perf_counter()
-            tokenize_seconds.observe(tokenized_at - started)
-            # TokenizedArticle, keyed by article id (for downstream consumers)
-            await app.publish(topics.tokenized, tokenized.id.encode(), encode(tokenized))
-            tokenized_out.inc()
-            extract_in.inc()
-            try:
-                mentions = mentions_of(tokenized, roster, doc)
-            except Exception as exc:  # noqa: BLE001 - poison input must not stop the stream
-                await dead_letter_event(app, "extract", "exception", repr(exc), event)
-                continue
-            extract_seconds.observe(time.perf_counter() - tokenized_at)
-            # Mention, keyed by event id (co-partitioned with the dedupe table)
-            for mention in mentions:
-                await app.publish(topics.mentions, mention.event_id.encode(), encode(mention))
-                extract_out.inc()
+        read_article = reader(app, RawArticle, "tokenize")
+        async for batch in stream.take_events(
+            settings.extract_batch, settings.extract_batch_wait_s
+        ):
+            # (event id, Mention) of the batch, sent when it is done: the batch's
+            # offsets are acknowledged after this loop, and committed only once
+            # the producer has flushed what it sent.
+            found: list[tuple[bytes, bytes]] = []
+            for event in batch:
+                article = await read_article(event)  # RawArticle
+                if article is None:
+                    continue
+                started = time.perf_counter()
+                try:
+                    doc, tokenized = prepare_article(article)
+                except Exception as exc:  # noqa: BLE001 - poison input must not stop the stream
+                    await dead_letter_event(app, "tokenize", "exception", repr(exc), event)
+                    continue
+                tokenized_at = time.perf_counter()
+                tokenize_seconds.observe(tokenized_at - started)
+                # TokenizedArticle, keyed by article id (for downstream consumers)
+                await app.publish(topics.tokenized, tokenized.id.encode(), encode(tokenized))
+                tokenized_out.inc()
+                extract_in.inc()
+                try:
+                    mentions = mentions_of(tokenized, roster, doc)
+                except Exception as exc:  # noqa: BLE001 - poison input must not stop the stream
+                    await dead_letter_event(app, "extract", "exception", repr(exc), event)
+                    continue
+                extract_seconds.observe(time.perf_counter() - tokenized_at)
+                found.extend((m.event_id.encode(), encode(m)) for m in mentions)
+                extract_out.inc(len(mentions))
+            # MentionBatch, keyed by its first event id (co-partitioned with the dedupe table)
+            for key, value in encode_batches(
+                found, partition, "mentions", settings.mention_message_bytes
+            ):
+                await app.publish(topics.mentions, key, value)

@@ -1,9 +1,11 @@
 """The error policy every stage shares.
 
 `records(...)` turns a stream of raw Kafka messages into (event, record)
-pairs; `reader(...)` gives the same for one event at a time (a batch). Oversized, non-JSON
-or schema-violating messages are dead-lettered with their
-topic/partition/offset and skipped; the stream goes on.
+pairs; `reader(...)` gives the same for one event at a time (a batch), and
+`batch_reader(...)` the records of a message that carries several. Oversized,
+non-JSON or schema-violating messages are dead-lettered with their
+topic/partition/offset and skipped, a bad record of a batch alone; the stream
+goes on.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from faust.types import EventT
 
 from pipeline.app import MercatoApp
 from pipeline.deadletter import dead_letter_event
-from schemas.codec import BadRecord, decode
+from schemas.codec import BadRecord, decode, decode_batch
 
 R = TypeVar("R", bound=faust.Record)
 
@@ -50,5 +52,41 @@ def reader(app: MercatoApp, cls: type[R], stage: str) -> Callable[[EventT], Awai
         except BadRecord as exc:
             await dead_letter_event(app, stage, exc.reason, exc.detail, event)
             return None
+
+    return read
+
+
+def batch_reader(
+    app: MercatoApp, cls: type[R], stage: str, field: str
+) -> Callable[[EventT], Awaitable[list[R]]]:
+    """`read(event)`: the good `cls` records of a `{field: [...]}` message.
+
+    The stage counts records, not messages. A bad record is dead-lettered as a
+    batch of one under the message's key, so `mercato dlq replay` sends it back
+    to the same partition; the others are read.
+    """
+    limit = app.settings.max_message_bytes
+    received = app.metrics.articles.labels(stage, "in")
+
+    async def read(event: EventT) -> list[R]:
+        value = event.value
+        if value is not None and len(value) > limit:
+            received.inc()
+            await dead_letter_event(app, stage, "oversized", f"{len(value)} bytes > {limit}", event)
+            return []
+        try:
+            items = decode_batch(cls, value, field)
+        except BadRecord as exc:
+            received.inc()
+            await dead_letter_event(app, stage, exc.reason, exc.detail, event)
+            return []
+        received.inc(len(items))
+        good: list[R] = []
+        for item in items:
+            if isinstance(item, BadRecord):
+                await dead_letter_event(app, stage, item.reason, item.detail, event, item.payload)
+            else:
+                good.append(item)
+        return good
 
     return read

@@ -71,9 +71,14 @@ async def send_dead_letter(app: MercatoApp, letter: DeadLetter) -> None:
 
 
 async def dead_letter_event(
-    app: MercatoApp, stage: str, reason: str, detail: str, event: EventT
+    app: MercatoApp,
+    stage: str,
+    reason: str,
+    detail: str,
+    event: EventT,
+    payload: bytes | None = None,
 ) -> None:
-    """Dead-letter the message behind a stream event, with its coordinates."""
+    """Dead-letter the message behind a stream event, or `payload` (a part of it), where it was."""
     message = event.message
     await send_dead_letter(
         app,
@@ -81,7 +86,7 @@ async def dead_letter_event(
             stage,
             reason,
             detail,
-            message.value,
+            message.value if payload is None else payload,
             topic=message.topic,
             partition=message.partition,
             offset=message.offset,

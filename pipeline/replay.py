@@ -31,7 +31,8 @@ from agents.extract import mentions_of, roster_of
 from agents.tokenize import prepare_article
 from pipeline.offsets import end_offsets
 from pipeline.settings import Settings
-from schemas.codec import BadRecord, decode, encode
+from pipeline.topics import partition_of
+from schemas.codec import BadRecord, decode, encode, encode_batches
 from schemas.records import Mention, RawArticle, TransferEvent
 from transfers.state import Change, EventState
 
@@ -106,6 +107,7 @@ async def replay(
             consumer.seek(tp, starts[tp])
         while pending:
             batches = await consumer.getmany(*pending, timeout_ms=200, max_records=500)
+            found: list[tuple[bytes, bytes]] = []  # (event id, Mention) for the live stage
             for tp, messages in batches.items():
                 for message in messages:
                     if message.offset >= ends[tp]:
@@ -118,7 +120,16 @@ async def replay(
                         result.per_partition.get(tp.partition, 0) + 1
                     )
                     if not dry_run:
-                        await _process(message.value, producer, settings, window, states, result)
+                        found += await _process(
+                            message.value, producer, settings, window, states, result
+                        )
+            for key, value in encode_batches(
+                found,
+                lambda key: partition_of(key, settings.partitions),
+                "mentions",
+                settings.mention_message_bytes,
+            ):
+                await producer.send(settings.topic_mentions, value, key=key)  # MentionBatch
             if not dry_run:
                 await producer.flush()
                 if not window.target:
@@ -153,26 +164,27 @@ async def _process(
     window: Window,
     states: dict[str, EventState],
     result: ReplayResult,
-) -> None:
+) -> list[tuple[bytes, bytes]]:
+    """Target mode: fold and publish the events. Otherwise: the (event id, Mention) to send."""
     try:
         article = decode(RawArticle, value)
     except BadRecord:
         result.unreadable += 1  # the live tokenize stage dead-lettered it already
-        return
+        return []
     result.articles += 1
     doc, tokenized = prepare_article(article)
+    found: list[tuple[bytes, bytes]] = []
     for mention in mentions_of(tokenized, roster_of(settings.roster), doc):
         result.mentions += 1
         if window.target is None:
-            await producer.send(
-                settings.topic_mentions, encode(mention), key=mention.event_id.encode()
-            )
+            found.append((mention.event_id.encode(), encode(mention)))
         elif fold(states, mention) is Change.MATERIAL:
             view = states[mention.event_id].view()
             await producer.send(
                 window.target, encode(TransferEvent(**view)), key=mention.event_id.encode()
             )
             result.events += 1
+    return found
 
 
 def fold(states: dict[str, EventState], mention: Mention) -> Change:

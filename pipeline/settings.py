@@ -90,7 +90,8 @@ class Settings:
     topic_mentions: str = _setting(
         "MERCATO_TOPIC_MENTIONS",
         "transfers.mentions",
-        "One message per extracted mention, keyed by event id.",
+        "Extracted mentions, one message per partition per batch of articles, keyed by the "
+        "first mention's event id.",
     )
     topic_events: str = _setting(
         "MERCATO_TOPIC_EVENTS",
@@ -218,10 +219,30 @@ class Settings:
         0.02,
         "Longest the admit stage waits to fill a batch: added to a new article's latency.",
     )
+    extract_batch: int = _setting(
+        "MERCATO_EXTRACT_BATCH",
+        100,
+        "Most raw articles the extract stage takes in one batch: their mentions leave as one "
+        "transfers.mentions message per partition.",
+    )
+    extract_batch_wait_s: float = _setting(
+        "MERCATO_EXTRACT_BATCH_WAIT_S",
+        0.02,
+        "Longest the extract stage waits to fill a batch: added to an article's latency when "
+        "articles trickle in.",
+    )
+    mention_message_bytes: int = _setting(
+        "MERCATO_MENTION_MESSAGE_BYTES",
+        262144,
+        "Largest transfers.mentions message the extract stage writes (a mention larger alone "
+        "still goes, alone); keep it under MERCATO_MAX_MESSAGE_BYTES.",
+    )
     dedupe_batch: int = _setting(
         "MERCATO_DEDUPE_BATCH",
-        500,
-        "Most mentions the dedupe stage takes in one batch (one pass, one lock against the sweep).",
+        20,
+        "Most transfers.mentions messages (each the mentions of up to MERCATO_EXTRACT_BATCH "
+        "articles for one partition) the dedupe stage takes in one batch: one pass, one lock "
+        "against the sweep.",
     )
     dedupe_batch_wait_s: float = _setting(
         "MERCATO_DEDUPE_BATCH_WAIT_S",

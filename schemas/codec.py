@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import faust
 import orjson
+
+from schemas.records import SCHEMA_VERSION
 
 R = TypeVar("R", bound=faust.Record)
 
@@ -20,10 +23,11 @@ R = TypeVar("R", bound=faust.Record)
 class BadRecord(ValueError):
     """A message that is not a valid record of the expected type."""
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(self, reason: str, detail: str, payload: bytes | None = None) -> None:
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail
+        self.payload = payload  # the bad item alone, for one item of a batch
 
 
 def encode(record: faust.Record) -> bytes:
@@ -35,6 +39,71 @@ def encode_dict(data: dict[str, Any]) -> bytes:
 
 
 def decode(cls: type[R], data: bytes | None) -> R:
+    return _record(cls, _loads(data))
+
+
+def encode_batches(
+    items: Iterable[tuple[bytes, bytes]],
+    partition_of: Callable[[bytes], int],
+    field: str,
+    max_bytes: int,
+) -> list[tuple[bytes, bytes]]:
+    """(key, encoded record) pairs packed as few `{field: [...]}` messages as fit.
+
+    One message holds records of one partition only, in their order, and is
+    keyed by its first record's key: the default partitioner sends it where
+    each of its records would have gone alone. A message grows to `max_bytes`
+    at most, unless one record alone is larger.
+    """
+    head, tail = b'{"%s":[' % field.encode(), b'],"schema_version":%d}' % SCHEMA_VERSION
+    keys: dict[int, bytes] = {}  # partition -> key of its open message
+    parts: dict[int, list[bytes]] = {}
+    sizes: dict[int, int] = {}
+    packed: list[tuple[bytes, bytes]] = []
+    for key, value in items:
+        partition = partition_of(key)
+        if partition in parts and sizes[partition] + 1 + len(value) > max_bytes:
+            packed.append((keys[partition], head + b",".join(parts.pop(partition)) + tail))
+        if partition not in parts:
+            keys[partition], parts[partition] = key, [value]
+            sizes[partition] = len(head) + len(value) + len(tail)
+        else:
+            parts[partition].append(value)
+            sizes[partition] += 1 + len(value)
+    packed.extend((keys[p], head + b",".join(values) + tail) for p, values in parts.items())
+    return packed
+
+
+def decode_batch(cls: type[R], data: bytes | None, field: str) -> list[R | BadRecord]:
+    """The records of a `{field: [...]}` message; a bad one is a BadRecord in its place.
+
+    A message that is one record alone (as written before batches) is a batch
+    of one, so a worker reads what older producers left in the topic. Raises
+    BadRecord when the message as a whole cannot be read.
+    """
+    obj = _loads(data)
+    if field not in obj:
+        return [_record(cls, obj)]
+    items = obj[field]
+    if not isinstance(items, list):
+        raise BadRecord("schema_violation", f"{field}: expected a list, got {type(items).__name__}")
+    records: list[R | BadRecord] = []
+    for n, item in enumerate(items):
+        try:
+            if not isinstance(item, dict):
+                raise BadRecord("not_object", f"expected a JSON object, got {type(item).__name__}")
+            records.append(_record(cls, item))
+        except BadRecord as exc:
+            alone = b'{"%s":[%s],"schema_version":%d}' % (
+                field.encode(),
+                orjson.dumps(item),
+                SCHEMA_VERSION,
+            )
+            records.append(BadRecord(exc.reason, f"{field}[{n}]: {exc.detail}", alone))
+    return records
+
+
+def _loads(data: bytes | None) -> dict[str, Any]:
     if data is None:
         raise BadRecord("empty", "message has no value")
     try:
@@ -43,6 +112,10 @@ def decode(cls: type[R], data: bytes | None) -> R:
         raise BadRecord("not_json", str(exc)) from exc
     if not isinstance(obj, dict):
         raise BadRecord("not_object", f"expected a JSON object, got {type(obj).__name__}")
+    return obj
+
+
+def _record(cls: type[R], obj: dict[str, Any]) -> R:
     checks = _field_checks(cls)
     for name, value in obj.items():
         allowed = checks.get(name)

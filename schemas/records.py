@@ -92,6 +92,20 @@ class Mention(faust.Record, serializer="json"):
     schema_version: int = SCHEMA_VERSION
 
 
+class MentionBatch(faust.Record, serializer="json"):
+    """`transfers.mentions`: mentions of events of one partition, in the order extracted.
+
+    key = the first mention's event id: the default partitioner puts the message
+    on the partition of every event in it. One message per partition per batch
+    of articles, not one per mention: each Kafka message costs the stages far
+    more than a mention in it (README, Benchmarks). A value that is one
+    `Mention` alone, as written before batches, reads as a batch of one.
+    """
+
+    mentions: list[Mention]
+    schema_version: int = SCHEMA_VERSION
+
+
 class TransferEvent(faust.Record, serializer="json"):
     """`transfers.events`: the deduplicated event, key = `event_id`, compacted.
 

@@ -55,6 +55,11 @@ def sent(mock: AsyncMock) -> list[dict[str, Any]]:
     return [orjson.loads(call.kwargs["value"]) for call in mock.call_args_list]
 
 
+def batch(*mentions: bytes) -> bytes:
+    """A transfers.mentions message of several mentions."""
+    return b'{"mentions":[%s],"schema_version":1}' % b",".join(mentions)
+
+
 def mention(
     article: str,
     source: str,
@@ -93,18 +98,27 @@ async def test_dedupe_emits_one_event_per_move_and_versions_on_change(app: Merca
     app.topics_.dlq.send = dlq  # type: ignore[method-assign]
     agent = app.agents["dedupe"]
     async with agent.test_context() as ctx:
-        await ctx.put(mention("a1", "one.test", "talks"), key=b"ev1")
-        await ctx.put(mention("a1", "one.test", "talks"), key=b"ev1")  # redelivered
-        await ctx.put(mention("a2", "two.test", "agreed"), key=b"ev1")
+        talks = mention("a1", "one.test", "talks")
+        await ctx.put(batch(talks, talks), key=b"ev1")  # the second one redelivered
+        await ctx.put(mention("a2", "two.test", "agreed"), key=b"ev1")  # alone, as before batches
+        # One bad mention in a batch: the others are folded.
+        await ctx.put(batch(b'{"event_id": 5}', mention("a3", "six.test", "agreed")), key=b"ev1")
         await ctx.put(b"{broken", key=b"ev1")
     versions = sent(events)
     assert [(v["version"], v["stage"], v["sources"]) for v in versions] == [
         (1, "talks", ["one.test"]),
         (2, "agreed", ["one.test", "two.test"]),
+        (3, "agreed", ["one.test", "six.test", "two.test"]),
     ]
     assert all(call.kwargs["key"] == b"ev1" for call in events.call_args_list)
-    (letter,) = sent(dlq)
-    assert (letter["stage"], letter["reason"]) == ("dedupe", "not_json")
+    item, whole = sent(dlq)
+    assert (item["stage"], item["reason"], item["key"]) == ("dedupe", "schema_violation", "ev1")
+    assert orjson.loads(item["payload"])["mentions"] == [{"event_id": 5}]  # replayable alone
+    assert (whole["stage"], whole["reason"]) == ("dedupe", "not_json")
+    received = app.metrics.registry.get_sample_value(
+        "mercato_stage_messages_total", {"stage": "dedupe", "direction": "in"}
+    )
+    assert received == 6  # mentions, and the unreadable message
 
 
 # ev1, ev7 and ev11 share partition 1 of 4: one stream time.
@@ -211,7 +225,9 @@ async def test_extract_agent_dead_letters_poison_and_passes_good_articles(app: M
     assert article["id"] == "a1" and article["lang"] == "it"
     assert "<p>" not in article["text"] and article["sentences"]
     assert article["token_count"] == len(token_spans(article["text"]))
-    (mention,) = sent(mentions)  # extracted from the same article, in the same agent
+    (message,) = mentions.call_args_list  # one message per partition of the batch's events
+    (mention,) = orjson.loads(message.kwargs["value"])["mentions"]  # from the same agent
+    assert message.kwargs["key"] == mention["event_id"].encode()
     assert (mention["article_id"], mention["to_club"], mention["stage"]) == (
         "a1",
         "Juventus",
