@@ -13,11 +13,14 @@ import pytest
 from faust.types import TP
 
 import agents
+from agents.extract import mentions_of
+from agents.tokenize import tokenize_article
+from bench.pipeline import raw_articles
 from nlp.segment import token_spans
 from pipeline.app import MercatoApp, create_app
 from pipeline.settings import Settings
 from pipeline.topics import partition_of
-from schemas.codec import encode
+from schemas.codec import decode, encode
 from schemas.records import Mention, RawArticle
 
 TTL_DAYS = 10
@@ -240,6 +243,34 @@ async def test_extract_agent_dead_letters_poison_and_passes_good_articles(app: M
         ("not_json", "base64"),
         ("schema_violation", "utf-8"),
     ]
+
+
+async def test_extract_agent_packs_each_partitions_mentions_into_its_messages(
+    app: MercatoApp,
+) -> None:
+    mentions, tokenized = AsyncMock(), AsyncMock()
+    app.topics_.mentions.send = mentions  # type: ignore[method-assign]
+    app.topics_.tokenized.send = tokenized  # type: ignore[method-assign]
+    articles = raw_articles(12)
+    expected = [
+        m for value in articles for m in mentions_of(tokenize_article(decode(RawArticle, value)))
+    ]
+    partitions = app.settings.partitions
+    async with app.agents["extract"].test_context() as ctx:
+        for n, value in enumerate(articles):
+            await ctx.put(value, key=f"bench-{n}".encode())
+    assert len(tokenized.call_args_list) == len(articles)
+    got = []
+    for call in mentions.call_args_list:
+        batch = orjson.loads(call.kwargs["value"])["mentions"]
+        assert batch[0]["event_id"].encode() == call.kwargs["key"]
+        home = partition_of(call.kwargs["key"], partitions)
+        assert {partition_of(m["event_id"].encode(), partitions) for m in batch} == {home}
+        got += batch
+    assert len(expected) > len(mentions.call_args_list) > 1  # several partitions, fewer messages
+    assert sorted((m["article_id"], m["event_id"], m["evidence_start"]) for m in got) == sorted(
+        (m.article_id, m.event_id, m.evidence_start) for m in expected
+    )
 
 
 async def test_a_failed_delivery_is_counted_and_logged(
