@@ -1,6 +1,6 @@
 """Event states over the events table: decoded once, written once per commit.
 
-Decoding a stored state (zlib, JSON, one `Report` per article) and encoding
+Decoding a stored state (LZ4, JSON, one `Report` per article) and encoding
 it again cost the dedupe stage more than folding the mention in: it re-read
 and rewrote the whole event for every mention. So the stage keeps the states
 it used recently decoded, and writes each state it changed once, when Faust
