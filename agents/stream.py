@@ -1,17 +1,16 @@
 """The error policy every stage shares.
 
-`records(...)` turns a stream of raw Kafka messages into (event, record)
-pairs; `reader(...)` gives the same for one event at a time (a batch), and
-`batch_reader(...)` the records of a message that carries several. Oversized,
-non-JSON or schema-violating messages are dead-lettered with their
-topic/partition/offset and skipped, a bad record of a batch alone; the stream
-goes on.
+`reader(...)` turns one event of a stream (of a `take_events` batch) into its
+record, and `batch_reader(...)` into the records of a message that carries
+several. Oversized, non-JSON or schema-violating messages are dead-lettered
+with their topic/partition/offset and skipped, a bad record of a batch alone;
+the stream goes on.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import faust
 from faust.types import EventT
@@ -21,16 +20,6 @@ from pipeline.deadletter import dead_letter_event
 from schemas.codec import BadRecord, decode, decode_batch
 
 R = TypeVar("R", bound=faust.Record)
-
-
-async def records(
-    app: MercatoApp, stream: Any, cls: type[R], stage: str
-) -> AsyncIterator[tuple[EventT, R]]:
-    read = reader(app, cls, stage)
-    async for event in stream.events():
-        record = await read(event)
-        if record is not None:
-            yield event, record
 
 
 def reader(app: MercatoApp, cls: type[R], stage: str) -> Callable[[EventT], Awaitable[R | None]]:
