@@ -62,7 +62,7 @@ class TokenizedArticle(faust.Record, serializer="json"):
 
 
 class Mention(faust.Record, serializer="json"):
-    """`transfers.mentions`: one extracted event mention, key = `event_id`."""
+    """One extracted event mention: an item of a `MentionBatch` on `transfers.mentions`."""
 
     event_id: str
     person_key: str  # shared by competing destinations of one person
