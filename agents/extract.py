@@ -26,6 +26,7 @@ from nlp.roster import Roster
 from nlp.types import Document, Span
 from pipeline.app import MercatoApp
 from pipeline.deadletter import dead_letter_event
+from pipeline.settings import Settings
 from pipeline.topics import partition_of
 from schemas.codec import encode, encode_batches
 from schemas.records import Mention, RawArticle, TokenizedArticle
@@ -85,6 +86,18 @@ def mentions_of(
     ]
 
 
+def mention_messages(
+    found: list[tuple[bytes, bytes]], settings: Settings
+) -> list[tuple[bytes, bytes]]:
+    """(event id, encoded Mention) pairs as `transfers.mentions` (key, MentionBatch) messages."""
+    return encode_batches(
+        found,
+        lambda key: partition_of(key, settings.partitions),
+        "mentions",
+        settings.mention_message_bytes,
+    )
+
+
 # One short article per supported language, extracted at start-up.
 _WARM_UP = (
     ("Ufficiale", "Il Milan ha preso l'attaccante Marco Rossi dal Sassuolo per 10 milioni."),
@@ -111,9 +124,6 @@ def install(app: MercatoApp) -> None:
     tokenized_out = metrics.articles.labels("tokenize", "out")
     extract_in = metrics.articles.labels("extract", "in")
     extract_out = metrics.articles.labels("extract", "out")
-
-    def partition(key: bytes) -> int:
-        return partition_of(key, settings.partitions)
 
     @app.agent(topics.raw, name="extract")
     async def extract(stream):  # type: ignore[no-untyped-def]
@@ -151,7 +161,5 @@ def install(app: MercatoApp) -> None:
                 found.extend((m.event_id.encode(), encode(m)) for m in mentions)
                 extract_out.inc(len(mentions))
             # MentionBatch, keyed by its first event id (co-partitioned with the dedupe table)
-            for key, value in encode_batches(
-                found, partition, "mentions", settings.mention_message_bytes
-            ):
+            for key, value in mention_messages(found, settings):
                 await app.publish(topics.mentions, key, value)

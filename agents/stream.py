@@ -32,12 +32,8 @@ def reader(app: MercatoApp, cls: type[R], stage: str) -> Callable[[EventT], Awai
 
     async def read(event: EventT) -> R | None:
         received.inc()
-        value = event.value
-        if value is not None and len(value) > limit:
-            await dead_letter_event(app, stage, "oversized", f"{len(value)} bytes > {limit}", event)
-            return None
         try:
-            return decode(cls, value)
+            return decode(cls, _within(limit, event.value))
         except BadRecord as exc:
             await dead_letter_event(app, stage, exc.reason, exc.detail, event)
             return None
@@ -58,13 +54,8 @@ def batch_reader(
     received = app.metrics.articles.labels(stage, "in")
 
     async def read(event: EventT) -> list[R]:
-        value = event.value
-        if value is not None and len(value) > limit:
-            received.inc()
-            await dead_letter_event(app, stage, "oversized", f"{len(value)} bytes > {limit}", event)
-            return []
         try:
-            items = decode_batch(cls, value, field)
+            items = decode_batch(cls, _within(limit, event.value), field)
         except BadRecord as exc:
             received.inc()
             await dead_letter_event(app, stage, exc.reason, exc.detail, event)
@@ -79,3 +70,10 @@ def batch_reader(
         return good
 
     return read
+
+
+def _within(limit: int, value: bytes | None) -> bytes | None:
+    """`value`, unless it is larger than MERCATO_MAX_MESSAGE_BYTES."""
+    if value is not None and len(value) > limit:
+        raise BadRecord("oversized", f"{len(value)} bytes > {limit}")
+    return value

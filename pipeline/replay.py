@@ -27,12 +27,11 @@ from datetime import UTC, datetime
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from agents.extract import mentions_of, roster_of
+from agents.extract import mention_messages, mentions_of, roster_of
 from agents.tokenize import prepare_article
 from pipeline.offsets import end_offsets
 from pipeline.settings import Settings
-from pipeline.topics import partition_of
-from schemas.codec import BadRecord, decode, encode, encode_batches
+from schemas.codec import BadRecord, decode, encode
 from schemas.records import Mention, RawArticle, TransferEvent
 from transfers.state import Change, EventState
 
@@ -123,14 +122,9 @@ async def replay(
                         found += await _process(
                             message.value, producer, settings, window, states, result
                         )
-            for key, value in encode_batches(
-                found,
-                lambda key: partition_of(key, settings.partitions),
-                "mentions",
-                settings.mention_message_bytes,
-            ):
-                await producer.send(settings.topic_mentions, value, key=key)  # MentionBatch
             if not dry_run:
+                for key, value in mention_messages(found, settings):
+                    await producer.send(settings.topic_mentions, value, key=key)  # MentionBatch
                 await producer.flush()
                 if not window.target:
                     await consumer.commit()

@@ -55,23 +55,37 @@ def encode_batches(
     each of its records would have gone alone. A message grows to `max_bytes`
     at most, unless one record alone is larger.
     """
-    head, tail = b'{"%s":[' % field.encode(), b'],"schema_version":%d}' % SCHEMA_VERSION
-    keys: dict[int, bytes] = {}  # partition -> key of its open message
-    parts: dict[int, list[bytes]] = {}
-    sizes: dict[int, int] = {}
+    frame = len(_envelope(field, []))
+    open_: dict[int, _Open] = {}  # partition -> its message being filled
     packed: list[tuple[bytes, bytes]] = []
     for key, value in items:
         partition = partition_of(key)
-        if partition in parts and sizes[partition] + 1 + len(value) > max_bytes:
-            packed.append((keys[partition], head + b",".join(parts.pop(partition)) + tail))
-        if partition not in parts:
-            keys[partition], parts[partition] = key, [value]
-            sizes[partition] = len(head) + len(value) + len(tail)
+        message = open_.get(partition)
+        if message is not None and message.size + 1 + len(value) > max_bytes:
+            packed.append((message.key, _envelope(field, message.parts)))
+            message = None
+        if message is None:
+            open_[partition] = _Open(key, value, frame)
         else:
-            parts[partition].append(value)
-            sizes[partition] += 1 + len(value)
-    packed.extend((keys[p], head + b",".join(values) + tail) for p, values in parts.items())
+            message.parts.append(value)
+            message.size += 1 + len(value)
+    packed.extend((m.key, _envelope(field, m.parts)) for m in open_.values())
     return packed
+
+
+class _Open:
+    """A message of `encode_batches` being filled: its key, records and size so far."""
+
+    __slots__ = ("key", "parts", "size")
+
+    def __init__(self, key: bytes, first: bytes, frame: int) -> None:
+        self.key = key
+        self.parts = [first]
+        self.size = frame + len(first)
+
+
+def _envelope(field: str, parts: list[bytes]) -> bytes:
+    return b'{"%s":[%s],"schema_version":%d}' % (field.encode(), b",".join(parts), SCHEMA_VERSION)
 
 
 def decode_batch(cls: type[R], data: bytes | None, field: str) -> list[R | BadRecord]:
@@ -90,15 +104,9 @@ def decode_batch(cls: type[R], data: bytes | None, field: str) -> list[R | BadRe
     records: list[R | BadRecord] = []
     for n, item in enumerate(items):
         try:
-            if not isinstance(item, dict):
-                raise BadRecord("not_object", f"expected a JSON object, got {type(item).__name__}")
-            records.append(_record(cls, item))
+            records.append(_record(cls, _object(item)))
         except BadRecord as exc:
-            alone = b'{"%s":[%s],"schema_version":%d}' % (
-                field.encode(),
-                orjson.dumps(item),
-                SCHEMA_VERSION,
-            )
+            alone = _envelope(field, [orjson.dumps(item)])
             records.append(BadRecord(exc.reason, f"{field}[{n}]: {exc.detail}", alone))
     return records
 
@@ -107,9 +115,12 @@ def _loads(data: bytes | None) -> dict[str, Any]:
     if data is None:
         raise BadRecord("empty", "message has no value")
     try:
-        obj = orjson.loads(data)
+        return _object(orjson.loads(data))
     except orjson.JSONDecodeError as exc:
         raise BadRecord("not_json", str(exc)) from exc
+
+
+def _object(obj: Any) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise BadRecord("not_object", f"expected a JSON object, got {type(obj).__name__}")
     return obj

@@ -199,10 +199,10 @@ class EventState:
 
         Each write goes to the table's changelog in full: a state holds a
         report per article (signatures, evidence), 26 KB on average over a
-        3,000-article backfill. LZ4 compresses the states of a 20,000-article
-        run to 41% (zlib level 1: 31%) in a seventh of zlib's time, and
-        decompresses them ten times faster: the dedupe stage writes every
-        changed state at each commit.
+        3,000-article backfill. On the states of a 20,000-article run, LZ4
+        took 5.5-6.4 us a state to compress and 1.9 to decompress, zlib
+        (level 1) 39-41 and 21; LZ4 leaves 41% of the JSON, zlib 31%. The
+        dedupe stage writes every changed state at each commit.
         """
         return _LZ4 + lz4.block.compress(orjson.dumps(self.to_dict()))
 

@@ -62,9 +62,9 @@ class EventStore:
 
         `hot=False` for a write that says nothing of what the stage reads next
         (the sweep recording what it published): once written, the state is the
-        first to leave the decoded cache. Promoted like any other, the thousands
-        a sweep publishes during a backfill pushed the dedupe stage's working set
-        out, to be decoded again from the table.
+        first to leave the decoded cache. Promoted like any other, the states a
+        sweep publishes would push the dedupe stage's working set out, to be
+        decoded again from the table.
         """
         self._recent.pop(key, None)
         self._pending.pop(key, None)
