@@ -273,6 +273,20 @@ async def test_extract_agent_packs_each_partitions_mentions_into_its_messages(
     )
 
 
+@pytest.mark.parametrize(("agent", "stage"), [("extract", "tokenize"), ("dedupe", "dedupe")])
+async def test_a_message_over_the_size_limit_is_dead_lettered_unread(
+    app: MercatoApp, agent: str, stage: str
+) -> None:
+    dlq = AsyncMock()
+    app.topics_.dlq.send = dlq  # type: ignore[method-assign]
+    limit = app.settings.max_message_bytes
+    async with app.agents[agent].test_context() as ctx:
+        await ctx.put(b'{"pad": "%s"}' % (b"x" * limit), key=b"k")
+    (letter,) = sent(dlq)
+    assert (letter["stage"], letter["reason"]) == (stage, "oversized")
+    assert letter["detail"] == f"{limit + 11} bytes > {limit}"
+
+
 async def test_a_failed_delivery_is_counted_and_logged(
     app: MercatoApp, caplog: pytest.LogCaptureFixture
 ) -> None:
